@@ -1,0 +1,282 @@
+"""The structures tree and the site menu as the seed page shows them, and their loading.
+
+The menu lives in ``taxonomy`` but points at structures too, so it is loaded here, in the
+one reference-data app that sees both. Same rules as :mod:`taxonomy.reference`: idempotent,
+additive, never renames, moves or deletes what editors changed.
+"""
+
+from dataclasses import dataclass, field
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
+
+from taxonomy.models import Country, CountryGroup, FieldOfWork, Meeting, MenuItem, Place
+from taxonomy.names import make_slug, name_key
+from taxonomy.reference import (
+    ASIAN_PARTNERS,
+    COUNTRIES_BY_GROUP,
+    FIELDS_OF_WORK,
+    MEDITERRANEAN_PARTNERS,
+    MEETINGS,
+    PARTICIPATING_STATES,
+    Report,
+    ensure,
+    load_taxonomy,
+)
+
+from .models import Structure
+
+Kind = Structure.Kind
+
+
+@dataclass
+class S:
+    """A structure: name, kind, aliases, host country (ISO code), seat (a place's name)."""
+
+    name: str
+    kind: str = Kind.OTHER
+    aliases: list = field(default_factory=list)
+    host: str = ""
+    seat: str = ""
+    children: list = field(default_factory=list)
+
+
+def _unit(name, *aliases, seat="Vienna"):
+    return S(name, Kind.UNIT, list(aliases), seat=seat)
+
+
+def _operation(name, host, seat, *aliases):
+    return S(name, Kind.FIELD_OPERATION, list(aliases), host=host, seat=seat)
+
+
+STRUCTURES = [
+    S(
+        "Chairpersonship",
+        Kind.CHAIRPERSONSHIP,
+        ["Chairmanship", "Chairperson-in-Office", "Chairmanship-in-Office", "Chair"],
+    ),
+    S(
+        "Secretariat",
+        Kind.SECRETARIAT,
+        ["Secretariat in Vienna"],
+        seat="Vienna",
+        children=[
+            _unit("Secretary General"),
+            _unit("Office of the Secretary General"),
+            _unit("Conflict Prevention Centre", "CPC"),
+            _unit("Transnational Threats Department", "TNTD"),
+            _unit(
+                "Office of the Special Representative and Co-ordinator for Combating "
+                "Trafficking in Human Beings",
+                "OSR/CTHB",
+                "Special Representative and Co-ordinator for Combating Trafficking in Human Beings",
+            ),
+            _unit(
+                "Office of the Co-ordinator of OSCE Economic and Environmental Activities",
+                "OCEEA",
+                "Co-ordinator of OSCE Economic and Environmental Activities",
+            ),
+            _unit("Gender Issues Programme", "Programme for Gender Issues"),
+            _unit("Opportunities for Youth"),
+            _unit("Department of Human Resources"),
+            _unit("Department of Management and Finance"),
+            _unit("Office of Internal Oversight"),
+            _unit("Documentation Centre in Prague", "Prague Office", seat="Prague"),
+        ],
+    ),
+    S(
+        "Institutions",
+        Kind.GROUP,
+        children=[
+            S(
+                "Office for Democratic Institutions and Human Rights",
+                Kind.INSTITUTION,
+                ["ODIHR", "OSCE/ODIHR"],
+                seat="Warsaw",
+            ),
+            S(
+                "High Commissioner on National Minorities",
+                Kind.INSTITUTION,
+                ["HCNM"],
+                seat="The Hague",
+            ),
+            S(
+                "Representative on Freedom of the Media",
+                Kind.INSTITUTION,
+                ["RFoM"],
+                seat="Vienna",
+            ),
+        ],
+    ),
+    S(
+        "Field operations",
+        Kind.GROUP,
+        children=[
+            _operation("Presence in Albania", "AL", "Tirana"),
+            _operation("Centre in Ashgabat", "TM", "Ashgabat"),
+            _operation(
+                "Programme Office in Astana", "KZ", "Astana", "Programme Office in Nur-Sultan"
+            ),
+            _operation("Programme Office in Bishkek", "KG", "Bishkek", "Centre in Bishkek"),
+            _operation("Mission to Bosnia and Herzegovina", "BA", "Sarajevo"),
+            _operation("Programme Office in Dushanbe", "TJ", "Dushanbe", "Office in Tajikistan"),
+            _operation("Mission in Kosovo", "", "Pristina"),
+            _operation("Mission to Moldova", "MD", "Chisinau"),
+            _operation("Mission to Montenegro", "ME", "Podgorica"),
+            _operation("Mission to Serbia", "RS", "Belgrade"),
+            _operation("Mission to Skopje", "MK", "Skopje"),
+            _operation("Project Co-ordinator in Uzbekistan", "UZ", "Tashkent"),
+            S("Closed field activities", Kind.GROUP),
+        ],
+    ),
+    S("Parliamentary Assembly", Kind.BODY, ["OSCE PA", "PA"], seat="Copenhagen"),
+    S("Court of Conciliation and Arbitration", Kind.BODY, seat="Geneva"),
+]
+
+
+@dataclass
+class M:
+    """A menu entry: a label with a URL, or a term given as (model, slug); and children."""
+
+    label: str = ""
+    url: str = ""
+    term: tuple = ()
+    children: list = field(default_factory=list)
+
+
+def _terms(model, names):
+    return [M(term=(model, make_slug(name))) for name in names]
+
+
+MENU = [
+    M(
+        "Our work",
+        children=[
+            M(
+                "Fields of work",
+                children=[
+                    *_terms(FieldOfWork, [name for name, _ in FIELDS_OF_WORK]),
+                    M(term=(Structure, "field-operations")),
+                    M("Projects", "https://www.osce.org/projects"),
+                ],
+            ),
+            M(
+                "Meetings and conferences",
+                children=[
+                    *_terms(Meeting, MEETINGS),
+                    M("Partnerships", "https://www.osce.org/partnerships"),
+                ],
+            ),
+        ],
+    ),
+    M("Fields of work", "/fields-of-work/"),
+    M(
+        "Countries",
+        children=[
+            M("All", "/countries/"),
+            M(
+                term=(CountryGroup, PARTICIPATING_STATES),
+                children=_terms(
+                    Country, [c.name for c in COUNTRIES_BY_GROUP[PARTICIPATING_STATES]]
+                ),
+            ),
+            M(term=(CountryGroup, ASIAN_PARTNERS)),
+            M(term=(CountryGroup, MEDITERRANEAN_PARTNERS)),
+        ],
+    ),
+    M(
+        "Structures and institutions",
+        children=[
+            M(term=(Structure, "chairpersonship")),
+            M(
+                term=(Structure, "secretariat"),
+                children=_terms(Structure, [s.name for s in STRUCTURES[1].children]),
+            ),
+            M(term=(Structure, "institutions")),
+            M(
+                term=(Structure, "field-operations"),
+                children=_terms(Structure, [s.name for s in STRUCTURES[3].children]),
+            ),
+            M(term=(Structure, "parliamentary-assembly")),
+            M(term=(Structure, "court-of-conciliation-and-arbitration")),
+            M("Organizational structure", "https://www.osce.org/who-we-are"),
+            M("About us", "https://www.osce.org/about-us"),
+        ],
+    ),
+]
+
+
+def load_structures(report, countries):
+    places = Place.objects.all().resolver()
+
+    def walk(specs, parent):
+        for spec in specs:
+            host = countries.get(spec.host)
+            seat = places.get(name_key(spec.seat)) if spec.seat else None
+            node = ensure(
+                Structure,
+                report,
+                name=spec.name,
+                aliases=spec.aliases,
+                fill={
+                    "kind": spec.kind,
+                    "host_country_id": host.pk if host else None,
+                    "seat_id": seat.pk if seat else None,
+                },
+                create={"parent": parent},
+            )
+            walk(spec.children, node)
+
+    walk(STRUCTURES, None)
+
+
+def load_menu(report):
+    content_types = {}
+
+    def target(term):
+        model, slug = term
+        if model not in content_types:
+            content_types[model] = ContentType.objects.get_for_model(model)
+        obj = model._default_manager.filter(slug=slug).only("pk").first()
+        return content_types[model], obj
+
+    def walk(specs, parent):
+        siblings = list(MenuItem.objects.filter(parent=parent))
+        for spec in specs:
+            if spec.term:
+                content_type, obj = target(spec.term)
+                if obj is None:
+                    continue  # an editor removed or re-slugged the term: leave it so
+                match = next(
+                    (
+                        s
+                        for s in siblings
+                        if s.content_type_id == content_type.pk and s.object_id == obj.pk
+                    ),
+                    None,
+                )
+                values = {"content_type": content_type, "object_id": obj.pk, "label": spec.label}
+            else:
+                match = next(
+                    (s for s in siblings if s.label and name_key(s.label) == name_key(spec.label)),
+                    None,
+                )
+                values = {"label": spec.label, "url": spec.url}
+            if match is None:
+                match = MenuItem.objects.create(parent=parent, **values)
+                report.add(MenuItem, "created")
+            else:
+                report.add(MenuItem, "unchanged")
+            walk(spec.children, match)
+
+    walk(MENU, None)
+
+
+@transaction.atomic
+def load_reference_data():
+    """Load every tree, list and the menu; returns a :class:`Report`. All or nothing."""
+    report = Report()
+    countries = load_taxonomy(report)
+    load_structures(report, countries)
+    load_menu(report)
+    return report

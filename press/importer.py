@@ -1,0 +1,329 @@
+"""Reads archive pages in the seed's format and files them as releases.
+
+A page is the site's menu (optional), then the type ("Press release"), the title, a
+metadata block of "- Key:" lines each followed by "- value" lines, and the body, one
+paragraph a line. :func:`parse_page` turns text into a :class:`Page` without touching the
+database; :class:`Importer` resolves its names against the reference data and writes it,
+one page per transaction, so a bad page leaves nothing behind.
+"""
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.html import escape
+
+from institutions.models import Structure
+from taxonomy.models import Country, FieldOfWork, Meeting, Place
+from taxonomy.names import display_case, make_slug, name_key
+
+from .html import sanitise
+from .models import Release
+
+
+class PageError(Exception):
+    """The page cannot be imported; the message says why, for the person who fixes it."""
+
+
+TYPE_LABELS = {
+    "press release": Release.Type.PRESS_RELEASE,
+    "news": Release.Type.NEWS,
+    "news item": Release.Type.NEWS,
+    "statement": Release.Type.STATEMENT,
+}
+FIELD_NAMES = {
+    "date": "date",
+    "place": "place",
+    "source": "sources",
+    "sources": "sources",
+    "field of work": "fields",
+    "fields of work": "fields",
+    "country": "countries",
+    "countries": "countries",
+    "related countries": "countries",
+    "meeting": "meetings",
+    "meetings": "meetings",
+    "type": "type",
+}
+_KEY_LINE = re.compile(r"^-\s*(?P<key>[A-Za-z][A-Za-z ]{0,40}?)\s*:\s*(?P<value>.*)$")
+_DATE = r"\d{1,2}\s+[A-Za-z]+\.?\s+\d{4}"
+_DATELINE = re.compile(rf"^(?:(?P<place>[^,\d][^,]{{0,80}}?),\s*)?(?P<date>{_DATE})\s*(?:[–—-]|$)")
+_DATE_FORMATS = ["%d %B %Y", "%d %b %Y", "%B %d, %Y", "%b %d, %Y", "%d.%m.%Y", "%d/%m/%Y"]
+# An imported page gives a day, not a time: noon at the seat keeps the day in every zone
+# from UTC-11 to UTC+12.
+DEFAULT_TIME = dt.time(12, 0)
+
+
+@dataclass
+class Page:
+    title: str
+    type: str
+    published_at: dt.datetime
+    place: str = ""
+    sources: list = field(default_factory=list)
+    fields: list = field(default_factory=list)
+    countries: list = field(default_factory=list)
+    meetings: list = field(default_factory=list)
+    body: str = ""
+    warnings: list = field(default_factory=list)
+
+
+def parse_date(text):
+    """A date or date-time in the formats the archive uses; raises ValueError otherwise."""
+    text = " ".join(text.split())
+    try:
+        value = dt.datetime.fromisoformat(text)
+        if len(text) > 10:
+            return timezone.make_aware(value) if timezone.is_naive(value) else value
+        day = value.date()
+    except ValueError:
+        day = None
+        for candidate in (text, text.replace(".", "")):
+            for fmt in _DATE_FORMATS:
+                try:
+                    day = dt.datetime.strptime(candidate, fmt).date()
+                except ValueError:
+                    continue
+                break
+            if day:
+                break
+        if day is None:
+            raise ValueError(text) from None
+    return timezone.make_aware(dt.datetime.combine(day, DEFAULT_TIME))
+
+
+def _body_html(lines):
+    """Paragraph lines as escaped HTML paragraphs; runs of "- item" lines as a list."""
+    html, items = [], []
+    for line in [*lines, ""]:
+        if line.startswith("- "):
+            items.append(f"<li>{escape(line[2:].strip())}</li>")
+            continue
+        if items:
+            html.append("<ul>" + "".join(items) + "</ul>")
+            items = []
+        if line:
+            html.append(f"<p>{escape(line)}</p>")
+    return "\n".join(html)
+
+
+def parse_page(text):
+    """Parse one page; raises :class:`PageError` with the reason when it is malformed."""
+    lines = [" ".join(line.split()) for line in text.replace("\ufeff", "").splitlines()]
+    if "\x00" in text:
+        raise PageError("the file is binary, not a text page")
+    start = next(
+        (
+            i
+            for i, line in enumerate(lines)
+            if (m := _KEY_LINE.match(line)) and m["key"].lower() in FIELD_NAMES
+        ),
+        None,
+    )
+    if start is None:
+        raise PageError("no metadata block: expected lines such as “- Date:” and “- Source:”")
+
+    before = [line for line in lines[:start] if line]
+    if not before or before[-1].startswith("-"):
+        raise PageError("no title: the line before the metadata block must be the title")
+    title = before[-1]
+    if len(title) > Release._meta.get_field("title").max_length:
+        raise PageError(f"the title is longer than {Release._meta.get_field('title').max_length}")
+    warnings = []
+    type_label = before[-2] if len(before) > 1 and not before[-2].startswith("-") else ""
+
+    values = {}
+    key = None
+    index = start
+    for index in range(start, len(lines) + 1):
+        if index == len(lines):
+            break
+        line = lines[index]
+        if not line:
+            continue
+        match = _KEY_LINE.match(line)
+        if match and match["key"].lower() in FIELD_NAMES:
+            key = FIELD_NAMES[match["key"].lower()]
+            values.setdefault(key, [])
+            if match["value"]:
+                values[key].append(match["value"])
+        elif match and not match["value"] and line.endswith(":"):
+            key = None
+            warnings.append(f"ignored the unknown field “{match['key']}”")
+        elif line.startswith("-"):
+            value = line[1:].strip()
+            if key and value:
+                values[key].append(value)
+        else:
+            break
+    body_lines = [line for line in lines[index:] if line]
+
+    type_label = (values.get("type") or [type_label])[0]
+    if type_label:
+        try:
+            release_type = TYPE_LABELS[name_key(type_label)]
+        except KeyError:
+            known = ", ".join(sorted({label.label for label in Release.Type}))
+            raise PageError(f"unknown type “{type_label}” (known: {known})") from None
+    else:
+        release_type = Release.Type.PRESS_RELEASE
+        warnings.append("no type line: filed as a press release")
+
+    dateline = _DATELINE.match(body_lines[0]) if body_lines else None
+    dates = values.get("date") or []
+    if dates:
+        try:
+            published_at = parse_date(dates[0])
+        except ValueError:
+            raise PageError(f"the Date “{dates[0]}” is not a date") from None
+    elif dateline:
+        try:
+            published_at = parse_date(dateline["date"])
+        except ValueError:
+            raise PageError(f"the dateline's date “{dateline['date']}” is not a date") from None
+    else:
+        raise PageError("no date: the Date field is empty and the body has no dateline")
+
+    places = values.get("place") or []
+    if len(places) > 1:
+        raise PageError(f"several places ({', '.join(places)}): a release has one")
+    place = places[0] if places else (dateline["place"] or "" if dateline else "")
+
+    return Page(
+        title=title,
+        type=release_type,
+        published_at=published_at,
+        place=display_case(place) if place else "",
+        sources=values.get("sources", []),
+        fields=values.get("fields", []),
+        countries=values.get("countries", []),
+        meetings=values.get("meetings", []),
+        body=_body_html(body_lines),
+        warnings=warnings,
+    )
+
+
+@dataclass
+class Outcome:
+    name: str
+    status: str  # created, updated, unchanged or failed
+    title: str = ""
+    reason: str = ""
+    notes: list = field(default_factory=list)
+
+
+class Importer:
+    """Files parsed pages as releases, resolving names through terms and their aliases."""
+
+    def __init__(self):
+        self._resolvers = None
+
+    def resolvers(self):
+        if self._resolvers is None:
+            self._resolvers = {
+                model: model._default_manager.all().resolver()
+                for model in (Place, Structure, FieldOfWork, Country, Meeting)
+            }
+        return self._resolvers
+
+    def import_text(self, text, name):
+        """Import one page's text; returns an :class:`Outcome`, never raises for bad input."""
+        try:
+            page = parse_page(text)
+            with transaction.atomic():
+                outcome = self._save(page, name)
+        except PageError as error:
+            self._resolvers = None  # terms made for the failed page were rolled back
+            return Outcome(name, "failed", reason=str(error))
+        outcome.notes[:0] = page.warnings
+        return outcome
+
+    def import_path(self, path):
+        path = Path(path)
+        try:
+            text = path.read_text(encoding="utf-8")
+        except UnicodeDecodeError:
+            return Outcome(str(path), "failed", reason="not UTF-8 text")
+        except OSError as error:
+            return Outcome(str(path), "failed", reason=error.strerror or str(error))
+        return self.import_text(text, str(path))
+
+    def _known(self, model, names, what):
+        lookup = self.resolvers()[model]
+        missing = [name for name in names if name_key(name) not in lookup]
+        if missing:
+            raise PageError(f"unknown {what}: " + ", ".join(f"“{n}”" for n in missing))
+        return list({lookup[name_key(name)].pk: lookup[name_key(name)] for name in names}.values())
+
+    def _get_or_create(self, model, name, notes, what, **extra):
+        lookup = self.resolvers()[model]
+        term = lookup.get(name_key(name))
+        if term is None:
+            term = model(name=name, slug=self._free_slug(model, name), **extra)
+            term.save()
+            lookup[name_key(name)] = term
+            notes.append(f"created the {what} “{name}”: review it in the admin")
+        return term
+
+    @staticmethod
+    def _free_slug(model, name):
+        base = make_slug(name)[:180] or "term"
+        slug, number = base, 2
+        while model._default_manager.filter(slug=slug).exists():
+            slug, number = f"{base}-{number}", number + 1
+        return slug
+
+    def _save(self, page, name):
+        notes = []
+        fields = self._known(FieldOfWork, page.fields, "field of work")
+        countries = self._known(Country, page.countries, "country")
+        meetings = self._known(Meeting, page.meetings, "meeting")
+        place = self._get_or_create(Place, page.place, notes, "place") if page.place else None
+        sources = [
+            self._get_or_create(Structure, source, notes, "source") for source in page.sources
+        ]
+        values = {
+            "title": page.title,
+            "type": page.type,
+            "published_at": page.published_at,
+            "place": place,
+            "body": sanitise(page.body),
+            "imported_from": Path(name).name,
+        }
+        relations = {
+            "sources": sources,
+            "fields_of_work": fields,
+            "countries": countries,
+            "meetings": meetings,
+        }
+        key = f"{timezone.localdate(page.published_at).isoformat()}|{name_key(page.title)}"
+        release = Release.objects.filter(import_key=key).first()
+        if release is None:
+            release = Release(import_key=key, status=Release.Status.PUBLISHED, **values)
+            release.save()
+            status = "created"
+        else:
+            changed = {k: v for k, v in values.items() if getattr(release, k) != v}
+            for attname, value in changed.items():
+                setattr(release, attname, value)
+            if changed:
+                release.save()
+            status = "updated" if changed else "unchanged"
+        for relation, terms in relations.items():
+            manager = getattr(release, relation)
+            if {t.pk for t in manager.all()} != {t.pk for t in terms}:
+                manager.set(terms)
+                status = "updated" if status == "unchanged" else status
+        return Outcome(name, status, title=page.title, notes=notes)
+
+
+def page_files(paths):
+    """Every file to import: the files named, and the ``.txt`` files under folders named."""
+    for path in map(Path, paths):
+        if path.is_dir():
+            yield from sorted(p for p in path.rglob("*.txt") if p.is_file())
+        else:
+            yield path

@@ -1,0 +1,168 @@
+"""Press releases, news items and statements, and the one rule of what the public sees."""
+
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+
+from institutions.models import Structure
+from taxonomy.models import Country, FieldOfWork, Meeting, Place
+from taxonomy.names import make_slug
+
+from .html import sanitise
+
+
+class ReleaseQuerySet(models.QuerySet):
+    def published(self):
+        """What the public may see: published, and its publication time has come."""
+        return self.filter(status=Release.Status.PUBLISHED, published_at__lte=timezone.now())
+
+    def for_listing(self):
+        """Everything a list of releases shows, fetched in a fixed number of queries."""
+        return self.select_related("place").prefetch_related(
+            models.Prefetch("sources", queryset=Structure.objects.only("name", "slug")),
+            models.Prefetch("fields_of_work", queryset=FieldOfWork.objects.only("name", "slug")),
+        )
+
+    def newest_first(self):
+        return self.order_by("-published_at", "-pk")
+
+    def in_fields(self, fields):
+        """Releases filed under any of ``fields`` or any field below them."""
+        through = Release.fields_of_work.through
+        return self.filter(
+            models.Exists(
+                through.objects.filter(
+                    release=models.OuterRef("pk"),
+                    fieldofwork__in=FieldOfWork.objects.subtree_of(*fields),
+                )
+            )
+        )
+
+    def from_sources(self, structures):
+        """Releases issued by any of ``structures`` or any structure below them."""
+        through = Release.sources.through
+        return self.filter(
+            models.Exists(
+                through.objects.filter(
+                    release=models.OuterRef("pk"),
+                    structure__in=Structure.objects.subtree_of(*structures),
+                )
+            )
+        )
+
+    def at_meetings(self, meetings):
+        through = Release.meetings.through
+        return self.filter(
+            models.Exists(
+                through.objects.filter(
+                    release=models.OuterRef("pk"),
+                    meeting__in=Meeting.objects.subtree_of(*meetings),
+                )
+            )
+        )
+
+    def about_countries(self, countries):
+        """Releases dated from a place in, or related to, any of ``countries``."""
+        through = Release.countries.through
+        return self.filter(
+            models.Q(place__country__in=countries)
+            | models.Exists(
+                through.objects.filter(release=models.OuterRef("pk"), country__in=countries)
+            )
+        )
+
+
+class Release(models.Model):
+    class Type(models.TextChoices):
+        PRESS_RELEASE = "press-release", "Press release"
+        NEWS = "news", "News item"
+        STATEMENT = "statement", "Statement"
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        PUBLISHED = "published", "Published"
+
+    title = models.CharField(max_length=300)
+    slug = models.SlugField(
+        max_length=200, unique=True, help_text="The last part of the release's address."
+    )
+    type = models.CharField(max_length=20, choices=Type.choices, default=Type.PRESS_RELEASE)
+    status = models.CharField(
+        max_length=20, choices=Status.choices, default=Status.DRAFT, db_index=True
+    )
+    published_at = models.DateTimeField(
+        "publication date",
+        default=timezone.now,
+        help_text="Shown as the release's date; a future time keeps it off the site until then.",
+    )
+    place = models.ForeignKey(
+        Place, null=True, blank=True, on_delete=models.PROTECT, related_name="releases"
+    )
+    sources = models.ManyToManyField(
+        Structure, related_name="releases", help_text="The structures that issued it."
+    )
+    fields_of_work = models.ManyToManyField(FieldOfWork, blank=True, related_name="releases")
+    countries = models.ManyToManyField(
+        Country,
+        blank=True,
+        related_name="releases",
+        verbose_name="related countries",
+        help_text="Countries it concerns besides the place's own.",
+    )
+    meetings = models.ManyToManyField(Meeting, blank=True, related_name="releases")
+    body = models.TextField(blank=True, help_text="HTML; anything unsafe is removed on save.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    imported_from = models.CharField(
+        max_length=500, blank=True, help_text="The archive file it was last imported from."
+    )
+    import_key = models.CharField(
+        max_length=400,
+        unique=True,
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="Date and title as the importer recognises the page on a later run.",
+    )
+
+    objects = ReleaseQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at", "-pk"]
+        indexes = [
+            models.Index(fields=["status", "-published_at"], name="release_public_order"),
+            models.Index(fields=["type", "-published_at"], name="release_type_order"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        self.body = sanitise(self.body)
+        if not self.slug:
+            self.slug = self.unique_slug()
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("press:detail", args=[self.slug])
+
+    def is_published(self):
+        """The same rule as :meth:`ReleaseQuerySet.published`, for one release in memory."""
+        return self.status == self.Status.PUBLISHED and self.published_at <= timezone.now()
+
+    def unique_slug(self):
+        """A slug from the title; a title used before gets the date, then a number."""
+        base = make_slug(self.title)[:180] or "release"
+        candidates = [base, f"{base}-{timezone.localtime(self.published_at):%Y-%m-%d}"]
+        taken = set(
+            Release.objects.filter(slug__startswith=base)
+            .exclude(pk=self.pk)
+            .values_list("slug", flat=True)
+        )
+        for candidate in candidates:
+            if candidate not in taken:
+                return candidate
+        number = 2
+        while f"{candidates[1]}-{number}" in taken:
+            number += 1
+        return f"{candidates[1]}-{number}"

@@ -1,0 +1,309 @@
+"""The reference data that releases are filed under: fields of work, meetings, countries,
+places, the chairpersonship of each year, and the site's menu.
+
+Every term has one row here and only here; the menu points at terms rather than copying
+their names, so a rename shows everywhere at once.
+"""
+
+from django.contrib.contenttypes.fields import GenericForeignKey, GenericRelation
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
+from mptt.managers import TreeManager
+from mptt.models import MPTTModel, TreeForeignKey
+from mptt.querysets import TreeQuerySet
+
+from .names import fold, make_slug, name_key
+
+
+class TermQuerySet(models.QuerySet):
+    def resolver(self):
+        """Map every name and alias key to its term, so a batch resolves names in one query."""
+        lookup = {}
+        for term in self:
+            for name in (term.name, *term.alias_list()):
+                lookup.setdefault(name_key(name), term)
+        return lookup
+
+    def search_names(self, text):
+        """Terms whose name or any alias contains ``text``, ignoring case and diacritics.
+
+        Used by the admin's search; the term tables are small, so matching in Python keeps
+        the rule identical on SQLite and PostgreSQL.
+        """
+        needle = fold(text)
+        pks = [
+            term.pk
+            for term in self.only("pk", "name", "aliases")
+            if any(needle in fold(name) for name in (term.name, *term.alias_list()))
+        ]
+        return self.filter(pk__in=pks)
+
+
+class TreeTermQuerySet(TermQuerySet, TreeQuerySet):
+    def subtree_of(self, *nodes):
+        """The given nodes and all below them, as one range query on the tree columns."""
+        condition = models.Q(pk__in=[])
+        for node in nodes:
+            condition |= models.Q(tree_id=node.tree_id, lft__gte=node.lft, rght__lte=node.rght)
+        return self.filter(condition)
+
+
+class Term(models.Model):
+    """What every kind of term shares: a name, a stable slug, a description and aliases."""
+
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(
+        max_length=200,
+        unique=True,
+        help_text="The last part of the term's address. Changing it changes the address.",
+    )
+    description = models.TextField(blank=True, help_text="Shown at the top of the term's page.")
+    aliases = models.TextField(
+        blank=True,
+        help_text=(
+            "Other names the archive uses for this term, one a line (e.g. an earlier name). "
+            "The importer and the admin's search recognise them."
+        ),
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    menu_items = GenericRelation("taxonomy.MenuItem")
+
+    objects = TermQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = make_slug(self.name)
+        super().save(*args, **kwargs)
+
+    def alias_list(self):
+        return [line.strip() for line in self.aliases.splitlines() if line.strip()]
+
+    def clean(self):
+        """Refuse a name or alias that already names another term of the same kind."""
+        super().clean()
+        others = type(self)._default_manager.exclude(pk=self.pk).resolver()
+        for name in (self.name, *self.alias_list()):
+            other = others.get(name_key(name))
+            if other is not None:
+                field = "name" if name == self.name else "aliases"
+                raise ValidationError(
+                    {field: f"“{name}” already names {other.name}; a name may mean one term."}
+                )
+
+
+class TreeTerm(MPTTModel, Term):
+    """A term in a tree: selecting it selects everything below it."""
+
+    parent = TreeForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+        help_text="Leave empty for a top-level term.",
+    )
+
+    objects = TreeManager.from_queryset(TreeTermQuerySet)()
+
+    class Meta(MPTTModel.Meta):
+        abstract = True
+
+
+class FieldOfWork(TreeTerm):
+    class Meta(TreeTerm.Meta):
+        verbose_name = "field of work"
+        verbose_name_plural = "fields of work"
+
+
+class Meeting(TreeTerm):
+    """A kind of meeting or conference, e.g. Ministerial Council meetings."""
+
+    class Meta(TreeTerm.Meta):
+        verbose_name = "meeting or conference"
+        verbose_name_plural = "meetings and conferences"
+
+
+class CountryGroup(Term):
+    """Participating States, Asian and Mediterranean Partners for Co-operation."""
+
+    position = models.PositiveSmallIntegerField(default=0, help_text="Lower comes first.")
+
+    class Meta:
+        ordering = ["position", "name"]
+        verbose_name = "country group"
+
+
+class CountryQuerySet(TermQuerySet):
+    def in_menu_order(self):
+        """Groups in order, and within a group the order the menu gives (then sort name)."""
+        menu_position = MenuItem.objects.filter(
+            content_type=ContentType.objects.get_for_model(Country),
+            object_id=models.OuterRef("pk"),
+        ).values("lft")[:1]
+        return (
+            self.select_related("group")
+            .annotate(menu_position=models.Subquery(menu_position))
+            .order_by(
+                "group__position",
+                models.F("menu_position").asc(nulls_last=True),
+                "sort_name",
+            )
+        )
+
+
+class Country(Term):
+    """A participating State or a Partner for Co-operation."""
+
+    group = models.ForeignKey(CountryGroup, on_delete=models.PROTECT, related_name="countries")
+    sort_name = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text=(
+            "How the name is alphabetised, e.g. “Netherlands” for The Netherlands, "
+            "“Turkiye” for Türkiye. Left empty, it is made from the name."
+        ),
+    )
+    iso_code = models.CharField(
+        "ISO 3166 code",
+        max_length=2,
+        unique=True,
+        null=True,
+        blank=True,
+        help_text="The two-letter ISO 3166-1 code, e.g. AT.",
+    )
+    joined_on = models.DateField(null=True, blank=True, help_text="When it joined, where known.")
+
+    objects = CountryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["sort_name"]
+        verbose_name_plural = "countries"
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(iso_code__regex=r"^[A-Z]{2}$") | models.Q(iso_code__isnull=True),
+                name="country_iso_code_two_capitals",
+            )
+        ]
+
+    def save(self, *args, **kwargs):
+        if not self.sort_name:
+            self.sort_name = default_sort_name(self.name)
+        if self.iso_code == "":
+            self.iso_code = None
+        super().save(*args, **kwargs)
+
+
+def default_sort_name(name):
+    """Alphabetise "The Netherlands" under N and "Türkiye" as "Turkiye"."""
+    sort_name = name[4:] if name.lower().startswith("the ") else name
+    return fold(sort_name).title()
+
+
+class ChairpersonshipQuerySet(models.QuerySet):
+    def for_year(self, year=None):
+        """The chairpersonship of ``year`` (this year by default), or None."""
+        year = year or timezone.localdate().year
+        return self.select_related("country").filter(year=year).first()
+
+
+class Chairpersonship(models.Model):
+    """The participating State that chairs the organisation for a calendar year."""
+
+    year = models.PositiveSmallIntegerField(unique=True)
+    country = models.ForeignKey(Country, on_delete=models.PROTECT, related_name="chairpersonships")
+
+    objects = ChairpersonshipQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-year"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(year__gte=1973, year__lte=2200), name="chair_year_plausible"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.year}: {self.country}"
+
+    @property
+    def marker(self):
+        """The words the menu puts after the chair's name."""
+        return f"OSCE Chairpersonship {self.year}"
+
+
+class Place(Term):
+    """A city that releases are dated from; its country is optional (e.g. New York)."""
+
+    country = models.ForeignKey(
+        Country, null=True, blank=True, on_delete=models.PROTECT, related_name="places"
+    )
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class MenuItem(MPTTModel):
+    """One entry of the site's menu: a heading, a plain link, or a pointer to a term.
+
+    An entry that points at a term shows the term's current name and address, so the term
+    is stored once. Order and nesting are the tree's; editors drag entries in the admin.
+    """
+
+    parent = TreeForeignKey(
+        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="children"
+    )
+    label = models.CharField(
+        max_length=200, blank=True, help_text="Leave empty to show the linked term's name."
+    )
+    url = models.CharField(
+        "address",
+        max_length=500,
+        blank=True,
+        help_text="For a plain link, e.g. /countries/ or https://…; ignored for a term.",
+    )
+    content_type = models.ForeignKey(
+        ContentType, null=True, blank=True, on_delete=models.CASCADE, verbose_name="term kind"
+    )
+    object_id = models.PositiveBigIntegerField("term", null=True, blank=True)
+    term = GenericForeignKey("content_type", "object_id")
+
+    class Meta:
+        verbose_name = "menu entry"
+        verbose_name_plural = "menu"
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(content_type__isnull=True, object_id__isnull=True)
+                | models.Q(content_type__isnull=False, object_id__isnull=False),
+                name="menu_item_term_complete",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(label="") | models.Q(object_id__isnull=False),
+                name="menu_item_has_label_or_term",
+            ),
+        ]
+
+    def __str__(self):
+        if self.label:
+            return self.label
+        return str(self.term) if self.term else "(missing term)"
+
+    def clean(self):
+        super().clean()
+        if (self.content_type_id is None) != (self.object_id is None):
+            raise ValidationError("Choose both the kind of term and the term, or neither.")
+        if not self.label and self.object_id is None:
+            raise ValidationError({"label": "A heading or plain link needs a label."})
+        if self.object_id is not None and self.term is None:
+            raise ValidationError({"object_id": "No such term."})

@@ -1,0 +1,58 @@
+"""How the archive's spellings of a name are reduced to one key.
+
+The archive writes "OSCE Mission to Moldova", "MISSION TO MOLDOVA" and "Mission to
+Moldova" for one term, with en dashes or hyphens, and with or without diacritics; the
+importer and the admin's search compare names through :func:`name_key`.
+"""
+
+import re
+import unicodedata
+
+from django.utils.text import slugify
+
+_DASHES = str.maketrans({"–": "-", "—": "-", "‐": "-", "‑": "-", "’": "'"})
+_SPACES = re.compile(r"\s+")
+_WORD_START = re.compile(r"(^|[-.'(])(\w)")
+_PREFIXES = ("osce ", "the ")
+# Words kept in lower case when a name written in capitals is shown in title case.
+_SMALL_WORDS = {"a", "an", "and", "at", "de", "del", "der", "di", "en", "for", "in", "la", "le"}
+_SMALL_WORDS |= {"of", "on", "the", "to", "van", "von"}
+
+
+def fold(text):
+    """Case-fold and strip diacritics, so "Türkiye" and "TURKIYE" compare equal."""
+    decomposed = unicodedata.normalize("NFKD", text.translate(_DASHES))
+    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return _SPACES.sub(" ", plain).strip().casefold()
+
+
+def name_key(text):
+    """The key a name is matched by: folded, without a leading "OSCE" or "The"."""
+    key = fold(text)
+    for prefix in _PREFIXES:
+        if key.startswith(prefix):
+            key = key[len(prefix) :]
+    return key
+
+
+def make_slug(text):
+    """A URL slug that keeps "Cyber/ICT" as two words rather than gluing them together."""
+    return slugify(re.sub(r"[/&+]", " ", text))
+
+
+def display_case(text):
+    """Turn "NEW YORK" or "BOSNIA AND HERZEGOVINA" into "New York", "Bosnia and Herzegovina".
+
+    Text that is not all in capitals is kept as written: "The Hague" stays as it is.
+    """
+    text = _SPACES.sub(" ", text).strip()
+    if text != text.upper():
+        return text
+
+    def word_case(index, word):
+        lowered = word.lower()
+        if index and lowered in _SMALL_WORDS:
+            return lowered
+        return _WORD_START.sub(lambda m: m.group(1) + m.group(2).upper(), lowered)
+
+    return " ".join(word_case(i, word) for i, word in enumerate(text.split(" ")))
