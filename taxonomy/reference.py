@@ -288,8 +288,6 @@ def load_taxonomy(report):
     by_name = {c.name: c for c in countries.values()}
     for year, country_name in CHAIRPERSONSHIPS:
         country = by_name[country_name]
-        chair, created = Chairpersonship.objects.get_or_create(
-            year=year, defaults={"country": country}
-        )
+        _, created = Chairpersonship.objects.get_or_create(year=year, defaults={"country": country})
         report.add(Chairpersonship, "created" if created else "unchanged")
     return countries
