@@ -74,13 +74,24 @@ def _term_column(column):
 
 
 def read_tree(year=None):
-    """The whole menu as nested :class:`Entry` objects, in one query (plus the chair's)."""
+    """The whole menu as nested :class:`Entry` objects, read in one query.
+
+    The chair marker is for ``year`` (this year by default): the entry of that year's
+    chairing country gets it, so it is computed from data, never typed into a name.
+    """
+    year = year or timezone.localdate().year
+    country_type = ContentType.objects.get_for_model(Country).pk
+    chairs = Chairpersonship.objects.filter(year=year, country_id=models.OuterRef("object_id"))
     rows = MenuItem.objects.annotate(
-        term_name=_term_column("name"), term_slug=_term_column("slug")
+        term_name=_term_column("name"),
+        term_slug=_term_column("slug"),
+        is_chair=models.Case(
+            models.When(content_type=country_type, then=models.Exists(chairs)),
+            default=models.Value(False),
+        ),
     ).order_by("tree_id", "lft")
     models_by_type = {ContentType.objects.get_for_model(m).pk: m for m in _LINKABLE}
-    country_type = ContentType.objects.get_for_model(Country).pk
-    chair = Chairpersonship.objects.for_year(year)
+    marker = Chairpersonship(year=year).marker
 
     roots, by_pk = [], {}
     for row in rows:
@@ -92,9 +103,9 @@ def read_tree(year=None):
             term = model(pk=row.object_id, name=row.term_name, slug=row.term_slug)
             entry.label = row.label or row.term_name
             entry.url = term.get_absolute_url()
-            if chair and row.content_type_id == country_type and row.object_id == chair.country_id:
+            if row.is_chair:
                 entry.is_chair = True
-                entry.label = f"{entry.label} – {chair.marker}"
+                entry.label = f"{entry.label} – {marker}"
         by_pk[row.pk] = entry
         parent = by_pk.get(row.parent_id)
         if row.parent_id is None:

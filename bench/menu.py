@@ -1,0 +1,88 @@
+"""How much the cached menu saves: reads and renders the site menu, cold and cached.
+
+Usage: .venv/bin/python bench/menu.py [--extra N]
+
+Builds a throwaway SQLite database (or uses DATABASE_URL), loads the reference data, adds
+N extra menu entries (default 800, for a menu of about 940 entries like the organisation's
+full site), then prints the SQL queries and the time to read the tree, to render it
+uncached, and to serve it from the cache.
+"""
+
+import argparse
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+
+def timed(function, repeat):
+    samples = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        function()
+        samples.append((time.perf_counter() - start) * 1000)
+    return statistics.median(samples)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--extra", type=int, default=800, help="extra menu entries to add")
+    parser.add_argument("--repeat", type=int, default=20)
+    args = parser.parse_args()
+
+    os.environ.setdefault("DEBUG", "1")
+    os.environ.setdefault("VAR_DIR", tempfile.mkdtemp(prefix="osce-bench-"))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "osce_site.settings")
+    import django
+
+    django.setup()
+    from django.core.cache import cache
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from institutions.reference import load_reference_data
+    from taxonomy import menu
+    from taxonomy.models import FieldOfWork, MenuItem
+
+    call_command("migrate", verbosity=0)
+    load_reference_data()
+    section = MenuItem.objects.get(label="Our work")
+    fields = list(FieldOfWork.objects.all())
+    for number in range(args.extra):
+        # Half headings' children, half term links, so the read exercises both kinds.
+        if number % 2:
+            MenuItem.objects.create(parent=section, label=f"Extra link {number}", url="/")
+        else:
+            field = fields[number % len(fields)]
+            MenuItem.objects.create(parent=section, term=field)
+    entries = MenuItem.objects.count()
+
+    menu.read_tree()  # warm ContentType's own cache, as any running process has
+    with CaptureQueriesContext(connection) as read_queries:
+        menu.read_tree()
+    read_ms = timed(menu.read_tree, args.repeat)
+
+    def render_uncached():
+        cache.clear()
+        menu.render_menu()
+
+    uncached_ms = timed(render_uncached, args.repeat)
+    menu.render_menu()
+    with CaptureQueriesContext(connection) as cached_queries:
+        menu.render_menu()
+    cached_ms = timed(menu.render_menu, args.repeat * 10)
+
+    print(f"database: {connection.vendor}; menu entries: {entries}")
+    print(f"read the tree:        {len(read_queries)} queries, {read_ms:8.2f} ms (median)")
+    print(f"render, cache empty:  {uncached_ms:8.2f} ms (median, read included)")
+    print(f"render, cached:       {len(cached_queries)} queries, {cached_ms:8.3f} ms (median)")
+    print(f"speed-up from the cache: {uncached_ms / cached_ms:,.0f}x")
+
+
+if __name__ == "__main__":
+    main()
