@@ -1,8 +1,11 @@
 """Admin for the reference data: draggable trees, and searches that know the aliases."""
 
+from django import forms
 from django.contrib import admin
+from django.contrib.contenttypes.models import ContentType
 from mptt.admin import DraggableMPTTAdmin
 
+from . import menu
 from .models import Chairpersonship, Country, CountryGroup, FieldOfWork, Meeting, MenuItem, Place
 
 
@@ -74,10 +77,50 @@ class PlaceAdmin(AliasSearchMixin, admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
 
 
+class MenuItemForm(forms.ModelForm):
+    """Pick the term an entry points at from one grouped list, not by kind and number."""
+
+    target = forms.ChoiceField(
+        label="Term",
+        required=False,
+        help_text="The entry shows this term's current name and links to its page.",
+    )
+
+    class Meta:
+        model = MenuItem
+        fields = ["parent", "label", "url"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = [("", "— none: a heading or plain link —")]
+        for model in menu.linkable_models():
+            content_type = ContentType.objects.get_for_model(model)
+            terms = model._default_manager.only("pk", "name").order_by("name")
+            choices.append(
+                (
+                    model._meta.verbose_name_plural.capitalize(),
+                    [(f"{content_type.pk}:{term.pk}", term.name) for term in terms],
+                )
+            )
+        self.fields["target"].choices = choices
+        if self.instance.object_id is not None:
+            self.initial["target"] = f"{self.instance.content_type_id}:{self.instance.object_id}"
+
+    def clean(self):
+        cleaned = super().clean()
+        target = cleaned.get("target")
+        if target:
+            content_type_id, object_id = map(int, target.split(":"))
+            self.instance.content_type_id, self.instance.object_id = content_type_id, object_id
+        else:
+            self.instance.content_type_id = self.instance.object_id = None
+        return cleaned
+
+
 @admin.register(MenuItem)
 class MenuItemAdmin(DraggableMPTTAdmin):
+    form = MenuItemForm
     list_display = ["tree_actions", "indented_title", "content_type", "url"]
     list_display_links = ["indented_title"]
     list_select_related = ["content_type"]
-    fields = ["parent", "label", "url", "content_type", "object_id"]
     mptt_level_indent = 24

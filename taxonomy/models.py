@@ -32,11 +32,11 @@ class TermQuerySet(models.QuerySet):
         Used by the admin's search; the term tables are small, so matching in Python keeps
         the rule identical on SQLite and PostgreSQL.
         """
-        needle = fold(text)
+        needle = name_key(text)
         pks = [
-            term.pk
-            for term in self.only("pk", "name", "aliases")
-            if any(needle in fold(name) for name in (term.name, *term.alias_list()))
+            pk
+            for pk, name, aliases in self.values_list("pk", "name", "aliases")
+            if any(needle in fold(text) for text in (name, *aliases.splitlines()))
         ]
         return self.filter(pk__in=pks)
 
