@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.utils import timezone
 from django.utils.html import escape
 
@@ -130,6 +130,10 @@ def parse_page(text):
     if not before or before[-1].startswith("-"):
         raise PageError("no title: the line before the metadata block must be the title")
     title = before[-1]
+    if name_key(title) in TYPE_LABELS:
+        raise PageError(
+            f"no title: “{title}” is the type line; the title goes between it and the metadata"
+        )
     if len(title) > Release._meta.get_field("title").max_length:
         raise PageError(f"the title is longer than {Release._meta.get_field('title').max_length}")
     warnings = []
@@ -235,9 +239,13 @@ class Importer:
             page = parse_page(text)
             with transaction.atomic():
                 outcome = self._save(page, name)
-        except PageError as error:
-            self._resolvers = None  # terms made for the failed page were rolled back
-            return Outcome(name, "failed", reason=str(error))
+        except (PageError, DatabaseError) as error:
+            # The page's transaction is rolled back, terms made for it too: forget them.
+            self._resolvers = None
+            reason = (
+                str(error) if isinstance(error, PageError) else f"the database refused it: {error}"
+            )
+            return Outcome(name, "failed", reason=reason)
         outcome.notes[:0] = page.warnings
         return outcome
 
@@ -262,6 +270,9 @@ class Importer:
         lookup = self.resolvers()[model]
         term = lookup.get(name_key(name))
         if term is None:
+            limit = model._meta.get_field("name").max_length
+            if len(name) > limit:
+                raise PageError(f"the {what} “{name[:60]}…” is longer than {limit} characters")
             term = model(name=name, slug=self._free_slug(model, name), **extra)
             term.save()
             lookup[name_key(name)] = term
