@@ -231,45 +231,38 @@ def load_structures(report, countries):
 
 
 def load_menu(report):
+    """Create the seed's menu entries that are missing, each where the seed puts it.
+
+    Each entry carries a reference key (its path in the seed's menu), so an entry that
+    editors renamed or moved is still recognised and left as it is.
+    """
     content_types = {}
+    existing = {item.reference_key: item for item in MenuItem.objects.exclude(reference_key=None)}
 
     def target(term):
         model, slug = term
         if model not in content_types:
             content_types[model] = ContentType.objects.get_for_model(model)
-        obj = model._default_manager.filter(slug=slug).only("pk").first()
-        return content_types[model], obj
+        return content_types[model], model._default_manager.filter(slug=slug).first()
 
-    def walk(specs, parent):
-        siblings = list(MenuItem.objects.filter(parent=parent))
+    def walk(specs, parent, parent_key):
         for spec in specs:
-            if spec.term:
-                content_type, obj = target(spec.term)
-                if obj is None:
-                    continue  # an editor removed or re-slugged the term: leave it so
-                match = next(
-                    (
-                        s
-                        for s in siblings
-                        if s.content_type_id == content_type.pk and s.object_id == obj.pk
-                    ),
-                    None,
-                )
-                values = {"content_type": content_type, "object_id": obj.pk, "label": spec.label}
-            else:
-                match = next(
-                    (s for s in siblings if s.label and name_key(s.label) == name_key(spec.label)),
-                    None,
-                )
-                values = {"label": spec.label, "url": spec.url}
-            if match is None:
-                match = MenuItem.objects.create(parent=parent, **values)
-                report.add(MenuItem, "created")
-            else:
+            key = f"{parent_key}/{spec.term[1] if spec.term else make_slug(spec.label)}"
+            item = existing.get(key)
+            if item is not None:
                 report.add(MenuItem, "unchanged")
-            walk(spec.children, match)
+            else:
+                values = {"label": spec.label, "url": spec.url}
+                if spec.term:
+                    content_type, term = target(spec.term)
+                    if term is None:
+                        continue  # the seed's term is gone: editors removed it
+                    values.update(content_type=content_type, object_id=term.pk)
+                item = MenuItem.objects.create(parent=parent, reference_key=key, **values)
+                report.add(MenuItem, "created")
+            walk(spec.children, item, key)
 
-    walk(MENU, None)
+    walk(MENU, None, "")
 
 
 @transaction.atomic

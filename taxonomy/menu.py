@@ -6,6 +6,7 @@ name and slug in one SQL statement without importing those apps.
 """
 
 from dataclasses import dataclass, field
+from uuid import uuid4
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
@@ -47,8 +48,12 @@ def _refresh(**kwargs):
 
 
 def invalidate():
-    """Make the next request render the menu afresh (all processes sharing the cache)."""
-    cache.set(_VERSION_KEY, timezone.now().timestamp(), None)
+    """Make the next request render the menu afresh (all processes sharing the cache).
+
+    A random version rather than a timestamp: two changes within one clock tick must still
+    give two versions.
+    """
+    cache.set(_VERSION_KEY, uuid4().hex, None)
 
 
 @dataclass
@@ -118,7 +123,7 @@ def read_tree(year=None):
 def render_menu():
     """The menu's HTML, cached per menu version and year (the chair marker is yearly)."""
     year = timezone.localdate().year
-    version = cache.get_or_set(_VERSION_KEY, lambda: timezone.now().timestamp(), None)
+    version = cache.get_or_set(_VERSION_KEY, lambda: uuid4().hex, None)
     key = f"menu:html:{version}:{year}"
     html = cache.get(key)
     if html is None:

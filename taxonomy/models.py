@@ -278,6 +278,15 @@ class MenuItem(MPTTModel):
     )
     object_id = models.PositiveBigIntegerField("term", null=True, blank=True)
     term = GenericForeignKey("content_type", "object_id")
+    reference_key = models.CharField(
+        max_length=300,
+        unique=True,
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="Set on entries that come from the reference data, so that loading it "
+        "again recognises them wherever editors moved or however they renamed them.",
+    )
 
     class Meta:
         verbose_name = "menu entry"
