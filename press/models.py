@@ -28,48 +28,29 @@ class ReleaseQuerySet(models.QuerySet):
 
     def in_fields(self, fields):
         """Releases filed under any of ``fields`` or any field below them."""
-        through = Release.fields_of_work.through
-        return self.filter(
-            models.Exists(
-                through.objects.filter(
-                    release=models.OuterRef("pk"),
-                    fieldofwork__in=FieldOfWork.objects.subtree_of(*fields),
-                )
-            )
-        )
+        return self.filter(_linked("fields_of_work", FieldOfWork.objects.subtree_of(*fields)))
 
     def from_sources(self, structures):
         """Releases issued by any of ``structures`` or any structure below them."""
-        through = Release.sources.through
-        return self.filter(
-            models.Exists(
-                through.objects.filter(
-                    release=models.OuterRef("pk"),
-                    structure__in=Structure.objects.subtree_of(*structures),
-                )
-            )
-        )
+        return self.filter(_linked("sources", Structure.objects.subtree_of(*structures)))
 
     def at_meetings(self, meetings):
-        through = Release.meetings.through
-        return self.filter(
-            models.Exists(
-                through.objects.filter(
-                    release=models.OuterRef("pk"),
-                    meeting__in=Meeting.objects.subtree_of(*meetings),
-                )
-            )
-        )
+        return self.filter(_linked("meetings", Meeting.objects.subtree_of(*meetings)))
 
     def about_countries(self, countries):
         """Releases dated from a place in, or related to, any of ``countries``."""
-        through = Release.countries.through
-        return self.filter(
-            models.Q(place__country__in=countries)
-            | models.Exists(
-                through.objects.filter(release=models.OuterRef("pk"), country__in=countries)
-            )
-        )
+        return self.filter(models.Q(place__country__in=countries) | _linked("countries", countries))
+
+
+def _linked(relation, targets):
+    """EXISTS a row of the many-to-many ``relation`` from the release into ``targets``.
+
+    An EXISTS rather than a join: no DISTINCT is needed, and the planner stops at the first
+    matching row.
+    """
+    field = Release._meta.get_field(relation)
+    rows = field.remote_field.through.objects.filter(release=models.OuterRef("pk"))
+    return models.Exists(rows.filter(**{f"{field.m2m_reverse_field_name()}__in": targets}))
 
 
 class Release(models.Model):
