@@ -1,6 +1,9 @@
 """Press releases, news items and statements, and the one rule of what the public sees."""
 
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
+from django.db.models.indexes import Index
 from django.urls import reverse
 from django.utils import timezone
 
@@ -9,6 +12,15 @@ from taxonomy.models import Country, FieldOfWork, Meeting, Place
 from taxonomy.names import make_slug
 
 from .html import sanitise
+
+
+class SearchIndex(GinIndex):
+    """A GIN index on PostgreSQL; elsewhere a plain index, harmless on an unused column."""
+
+    def create_sql(self, model, schema_editor, using="", **kwargs):
+        if schema_editor.connection.vendor == "postgresql":
+            return super().create_sql(model, schema_editor, using=using, **kwargs)
+        return Index.create_sql(self, model, schema_editor, using=using, **kwargs)
 
 
 class ReleaseQuerySet(models.QuerySet):
@@ -36,6 +48,30 @@ class ReleaseQuerySet(models.QuerySet):
 
     def at_meetings(self, meetings):
         return self.filter(_linked("meetings", Meeting.objects.subtree_of(*meetings)))
+
+    def related_to(self, release):
+        """Others sharing a field of work or a source with ``release``, newest first."""
+        return (
+            self.filter(
+                _linked("fields_of_work", release.fields_of_work.all())
+                | _linked("sources", release.sources.all())
+            )
+            .exclude(pk=release.pk)
+            .newest_first()
+        )
+
+    def before(self, release):
+        """Releases published before ``release`` (ties broken by id, as the lists sort)."""
+        moment = release.published_at
+        return self.filter(
+            models.Q(published_at__lt=moment) | models.Q(published_at=moment, pk__lt=release.pk)
+        )
+
+    def after(self, release):
+        moment = release.published_at
+        return self.filter(
+            models.Q(published_at__gt=moment) | models.Q(published_at=moment, pk__gt=release.pk)
+        )
 
     def about_countries(self, countries):
         """Releases dated from a place in, or related to, any of ``countries``."""
@@ -97,6 +133,11 @@ class Release(models.Model):
     imported_from = models.CharField(
         max_length=500, blank=True, help_text="The archive file it was last imported from."
     )
+    search_vector = SearchVectorField(
+        null=True,
+        editable=False,
+        help_text="Title (weight A) and body (weight B), kept by a database trigger on PostgreSQL.",
+    )
     import_key = models.CharField(
         max_length=400,
         unique=True,
@@ -113,6 +154,7 @@ class Release(models.Model):
         indexes = [
             models.Index(fields=["status", "-published_at"], name="release_public_order"),
             models.Index(fields=["type", "-published_at"], name="release_type_order"),
+            SearchIndex(fields=["search_vector"], name="release_search"),
         ]
 
     def __str__(self):

@@ -3,11 +3,13 @@
 Every release a visitor can reach starts from ``Release.objects.published()``.
 """
 
+from dataclasses import dataclass
+
 from django.core.paginator import InvalidPage
 from django.db import DatabaseError, connection
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
-from django.urls import reverse, reverse_lazy
+from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from django.views.generic import DetailView, ListView, TemplateView
@@ -16,14 +18,30 @@ from mptt.utils import get_cached_trees
 from institutions.models import Structure
 from taxonomy.models import Chairpersonship, Country, FieldOfWork, Meeting
 
+from .finder import Finder
 from .models import Release
+from .search import snippet
 
 
-class ReleasePageMixin:
-    """Newest first, 20 a page; a page number that is not a page is a 400, not a crash."""
+class FinderView(ListView):
+    """The finder over published releases: filters, search, facets, 20 a page.
 
+    A value that does not parse, or a page that does not exist, answers 400 with the
+    form's message, while the valid filters still apply and the page still works.
+    """
+
+    template_name = "press/release_list.html"
+    context_object_name = "releases"
     paginate_by = 20
+    feed_url_name = "press:feed"
     page_error = ""
+
+    def base_queryset(self):
+        return Release.objects.published()
+
+    def get_queryset(self):
+        self.finder = Finder(self.request.GET, self.base_queryset())
+        return self.finder.results()
 
     def paginate_queryset(self, queryset, page_size):
         paginator = self.get_paginator(queryset, page_size)
@@ -38,13 +56,30 @@ class ReleasePageMixin:
             page = paginator.page(1)
         return paginator, page, page.object_list, page.has_other_pages()
 
+    def feed_url(self):
+        return reverse(self.feed_url_name, kwargs=self.kwargs)
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["page_error"] = self.page_error
+        finder, page = self.finder, context["page_obj"]
+        if finder.query:
+            for release in context["releases"]:
+                release.snippet = snippet(release.body, finder.query)
+        query = finder.query_string()
+        context.update(
+            finder=finder,
+            facets=finder.facets(),
+            chips=finder.chips(),
+            page_error=self.page_error,
+            clear_url=self.request.path,
+            feed_href=self.feed_url() + (f"?{query}" if query else ""),
+            prev_query=page.has_previous() and finder.query_string(page=page.number - 1),
+            next_query=page.has_next() and finder.query_string(page=page.number + 1),
+        )
         return context
 
     def render_to_response(self, context, **kwargs):
-        if self.page_error:
+        if self.page_error or self.finder.errors:
             kwargs["status"] = 400
         return super().render_to_response(context, **kwargs)
 
@@ -61,20 +96,14 @@ class HomeView(TemplateView):
         return context
 
 
-class ReleaseListView(ReleasePageMixin, ListView):
-    template_name = "press/release_list.html"
-    context_object_name = "releases"
-
-    def get_queryset(self):
-        return Release.objects.published().for_listing().newest_first()
+class ReleaseListView(FinderView):
+    pass
 
 
 class ReleaseDetailView(DetailView):
     template_name = "press/release_detail.html"
     context_object_name = "release"
-    extra_context = {
-        "breadcrumbs": [{"label": "Press releases", "url": reverse_lazy("press:list")}]
-    }
+    related_count = 5
 
     def get_queryset(self):
         return (
@@ -83,34 +112,62 @@ class ReleaseDetailView(DetailView):
             .prefetch_related("sources", "fields_of_work", "countries", "meetings")
         )
 
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        release = self.object
+        published = Release.objects.published().only("title", "slug", "published_at", "type")
+        context.update(
+            breadcrumbs=[{"label": "Press releases", "url": reverse("press:list")}],
+            related=published.related_to(release)[: self.related_count],
+            newer=published.after(release).order_by("published_at", "pk").first(),
+            older=published.before(release).newest_first().first(),
+        )
+        return context
 
-class TermDetailView(ReleasePageMixin, ListView):
-    """A term's page: its description, its children and the releases of its whole subtree.
 
-    One view serves every kind of term; ``filter_releases`` names the queryset method that
-    narrows releases to the term.
+@dataclass(frozen=True)
+class TermKind:
+    model: type
+    filter_releases: str  # the ReleaseQuerySet method that narrows releases to a term
+    index: tuple = ()  # (label, URL name) of the page that lists every term of the kind
+
+
+TERM_KINDS = {
+    "fields-of-work": TermKind(
+        FieldOfWork, "in_fields", ("Fields of work", "press:fields-of-work")
+    ),
+    "countries": TermKind(Country, "about_countries", ("Countries", "press:countries")),
+    "structures": TermKind(Structure, "from_sources"),
+    "meetings": TermKind(Meeting, "at_meetings"),
+}
+
+
+class TermDetailView(FinderView):
+    """A term's page: its description, its children, and the finder over its subtree.
+
+    One view serves every kind of term (``kind``, a key of ``TERM_KINDS``).
     """
 
     template_name = "press/term_detail.html"
-    context_object_name = "releases"
-    term_model = None
-    filter_releases = ""
-    kind_label = ""
-    index = None  # (label, URL name) of the page that lists every term of this kind
+    kind = ""
 
     def setup(self, request, *args, **kwargs):
         super().setup(request, *args, **kwargs)
-        self.term = get_object_or_404(self.term_model, slug=kwargs["slug"])
+        self.term_kind = TERM_KINDS[self.kind]
+        self.term = get_object_or_404(self.term_kind.model, slug=kwargs["slug"])
 
-    def get_queryset(self):
+    def base_queryset(self):
         releases = Release.objects.published()
-        releases = getattr(releases, self.filter_releases)([self.term])
-        return releases.for_listing().newest_first()
+        return getattr(releases, self.term_kind.filter_releases)([self.term])
+
+    def feed_url(self):
+        return reverse("press:term-feed", args=[self.kind, self.term.slug])
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         is_tree = hasattr(self.term, "get_children")
-        crumbs = [{"label": self.index[0], "url": reverse(self.index[1])}] if self.index else []
+        index = self.term_kind.index
+        crumbs = [{"label": index[0], "url": reverse(index[1])}] if index else []
         if is_tree:
             crumbs += [
                 {"label": node.name, "url": node.get_absolute_url()}
@@ -118,7 +175,7 @@ class TermDetailView(ReleasePageMixin, ListView):
             ]
         context.update(
             term=self.term,
-            kind_label=self.kind_label or self.term_model._meta.verbose_name.capitalize(),
+            kind_label=self.term_kind.model._meta.verbose_name.capitalize(),
             breadcrumbs=crumbs,
             children=self.term.get_children() if is_tree else [],
         )
@@ -147,18 +204,6 @@ class FieldOfWorkIndexView(TemplateView):
         context = super().get_context_data(**kwargs)
         context["roots"] = get_cached_trees(FieldOfWork.objects.all())
         return context
-
-
-field_of_work_view = TermDetailView.as_view(
-    term_model=FieldOfWork,
-    filter_releases="in_fields",
-    index=("Fields of work", "press:fields-of-work"),
-)
-country_view = TermDetailView.as_view(
-    term_model=Country, filter_releases="about_countries", index=("Countries", "press:countries")
-)
-structure_view = TermDetailView.as_view(term_model=Structure, filter_releases="from_sources")
-meeting_view = TermDetailView.as_view(term_model=Meeting, filter_releases="at_meetings")
 
 
 @never_cache

@@ -1,0 +1,82 @@
+"""RSS 2.0 feeds of the finder: any search or filter, and any term page, can be followed."""
+
+from django.contrib.syndication.views import Feed
+from django.core.exceptions import BadRequest
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.feedgenerator import Rss201rev2Feed
+from django.utils.html import strip_tags
+from django.utils.text import Truncator
+
+from .finder import Finder
+from .models import Release
+from .views import TERM_KINDS
+
+FEED_SIZE = 20
+
+
+class ReleaseFeed(Feed):
+    """The finder's results as RSS, honouring the same query parameters.
+
+    One instance serves every request, so everything a request needs travels on the
+    object ``get_object`` returns, never on ``self``.
+    """
+
+    feed_type = Rss201rev2Feed
+    description = "Press releases, news and statements of the OSCE."
+
+    def get_object(self, request, *args, **kwargs):
+        finder = Finder(request.GET, Release.objects.published())
+        finder.heading, finder.page_link = "OSCE press releases", reverse("press:list")
+        return self.checked(finder)
+
+    @staticmethod
+    def checked(finder):
+        if finder.errors:
+            raise BadRequest("; ".join(f"{k}: {' '.join(v)}" for k, v in finder.errors.items()))
+        return finder
+
+    def title(self, finder):
+        described = finder.describe()
+        return f"{finder.heading} · {described}" if described else finder.heading
+
+    def link(self, finder):
+        query = finder.query_string()
+        return finder.page_link + (f"?{query}" if query else "")
+
+    def items(self, finder):
+        return finder.results()[:FEED_SIZE]
+
+    def item_title(self, release):
+        return release.title
+
+    def item_description(self, release):
+        return Truncator(strip_tags(release.body)).words(60)
+
+    def item_pubdate(self, release):
+        return release.published_at
+
+    def item_updateddate(self, release):
+        return release.updated_at
+
+    def item_author_name(self, release):
+        return ", ".join(source.name for source in release.sources.all()) or None
+
+    def item_categories(self, release):
+        return [field.name for field in release.fields_of_work.all()]
+
+
+class TermFeed(ReleaseFeed):
+    """A term page's feed: the term's subtree, and any filter on top of it."""
+
+    def get_object(self, request, kind, slug):
+        if kind not in TERM_KINDS:
+            raise Http404("No such kind of term.")
+        term_kind = TERM_KINDS[kind]
+        term = get_object_or_404(term_kind.model, slug=slug)
+        releases = getattr(Release.objects.published(), term_kind.filter_releases)([term])
+        finder = Finder(request.GET, releases)
+        finder.heading = f"OSCE press releases: {term.name}"
+        finder.page_link = term.get_absolute_url()
+        return self.checked(finder)

@@ -1,0 +1,100 @@
+"""Full-text search over releases, with the same query syntax on both databases.
+
+On PostgreSQL, the stored and GIN-indexed ``search_vector`` (title weighted above body,
+kept by a trigger) is matched with ``websearch_to_tsquery``: words, "quoted phrases" and
+-excluded words, ranked by ``ts_rank``. SQLite gets a simpler fallback that reads the same
+syntax and matches words and phrases anywhere in the title or body. Snippets are cut and
+highlighted here, in Python, from the page's twenty results only.
+"""
+
+import re
+from dataclasses import dataclass, field
+from html import unescape
+
+from django.contrib.postgres.search import SearchQuery, SearchRank
+from django.db import connections, models
+from django.utils.html import escape, strip_tags
+from django.utils.safestring import mark_safe
+
+SEARCH_CONFIG = "english"
+_TOKEN = re.compile(r'(-?)"([^"]*)"?|(-?)(\S+)')
+
+
+@dataclass
+class Terms:
+    """A query as words and phrases to include and to exclude."""
+
+    include: list = field(default_factory=list)
+    exclude: list = field(default_factory=list)
+
+
+def parse(query):
+    """Read web-search syntax: words, "quoted phrases", -word and -"phrase"; OR is ignored."""
+    terms = Terms()
+    for match in _TOKEN.finditer(query):
+        negated = match.group(1) or match.group(3)
+        text = " ".join((match.group(2) if match.group(2) is not None else match.group(4)).split())
+        text = text.strip("-")
+        if not text or text.lower() == "or":
+            continue
+        (terms.exclude if negated else terms.include).append(text)
+    return terms
+
+
+def search(queryset, query):
+    """Narrow ``queryset`` to releases matching ``query``, annotated with a ``rank``."""
+    if connections[queryset.db].vendor == "postgresql":
+        ts_query = SearchQuery(query, search_type="websearch", config=SEARCH_CONFIG)
+        return queryset.filter(search_vector=ts_query).annotate(
+            rank=SearchRank(models.F("search_vector"), ts_query)
+        )
+    terms = parse(query)
+    for text in terms.include:
+        queryset = queryset.filter(models.Q(title__icontains=text) | models.Q(body__icontains=text))
+    for text in terms.exclude:
+        queryset = queryset.exclude(
+            models.Q(title__icontains=text) | models.Q(body__icontains=text)
+        )
+    in_title = models.Q(pk__in=[])
+    for text in terms.include:
+        in_title |= models.Q(title__icontains=text)
+    # A match in the title ranks above a match in the body only, as title outweighs body.
+    return queryset.annotate(
+        rank=models.Case(
+            models.When(in_title, then=models.Value(1.0)),
+            default=models.Value(0.5),
+            output_field=models.FloatField(),
+        )
+    )
+
+
+def snippet(html, query, words=32):
+    """A short extract of ``html`` around the first match, with matches in ``<mark>``.
+
+    Words match by their beginning, so "election" also marks "elections", roughly as the
+    stemming search found them.
+    """
+    text = " ".join(unescape(strip_tags(html)).split())
+    terms = [t for t in parse(query).include if t]
+    if not text:
+        return ""
+    pattern = (
+        re.compile("|".join(rf"\b{re.escape(t)}\w*" for t in terms), re.IGNORECASE)
+        if terms
+        else None
+    )
+    tokens = text.split(" ")
+    start = 0
+    if pattern:
+        match = pattern.search(text)
+        if match:
+            start = max(0, len(text[: match.start()].split(" ")) - 1 - words // 4)
+    extract = " ".join(tokens[start : start + words])
+    prefix = "… " if start else ""
+    suffix = " …" if start + words < len(tokens) else ""
+    pieces, last = [], 0
+    for match in pattern.finditer(extract) if pattern else ():
+        pieces += [escape(extract[last : match.start()]), f"<mark>{escape(match.group(0))}</mark>"]
+        last = match.end()
+    pieces.append(escape(extract[last:]))
+    return mark_safe(prefix + "".join(pieces) + suffix)  # every piece is escaped above
