@@ -17,6 +17,7 @@ from django.utils.html import escape, strip_tags
 from django.utils.safestring import mark_safe
 
 SEARCH_CONFIG = "english"
+TEXT = models.TextField()
 _TOKEN = re.compile(r'(-?)"([^"]*)"?|(-?)(\S+)')
 
 
@@ -49,15 +50,24 @@ def search(queryset, query):
             rank=SearchRank(models.F("search_vector"), ts_query)
         )
     terms = parse(query)
+    # Match the text as a reader sees it: without markup, whatever the case of any letter
+    # (SQLite's LIKE folds ASCII only). The functions come from plain_text_on_sqlite.
+    queryset = queryset.annotate(
+        _title_text=models.Func("title", function="press_folded", output_field=TEXT),
+        _body_text=models.Func("body", function="press_plain_text", output_field=TEXT),
+    )
+
+    def anywhere(text):
+        text = text.casefold()
+        return models.Q(_title_text__contains=text) | models.Q(_body_text__contains=text)
+
     for text in terms.include:
-        queryset = queryset.filter(models.Q(title__icontains=text) | models.Q(body__icontains=text))
+        queryset = queryset.filter(anywhere(text))
     for text in terms.exclude:
-        queryset = queryset.exclude(
-            models.Q(title__icontains=text) | models.Q(body__icontains=text)
-        )
+        queryset = queryset.exclude(anywhere(text))
     in_title = models.Q(pk__in=[])
     for text in terms.include:
-        in_title |= models.Q(title__icontains=text)
+        in_title |= models.Q(_title_text__contains=text.casefold())
     # A match in the title ranks above a match in the body only, as title outweighs body.
     return queryset.annotate(
         rank=models.Case(
@@ -66,6 +76,23 @@ def search(queryset, query):
             output_field=models.FloatField(),
         )
     )
+
+
+def _folded(text):
+    return (text or "").casefold()
+
+
+def _plain_text(html):
+    return unescape(strip_tags(html or "")).casefold()
+
+
+def plain_text_on_sqlite(sender, connection, **kwargs):
+    """Give SQLite connections the functions the search fallback matches through."""
+    if connection.vendor == "sqlite":
+        connection.connection.create_function("press_folded", 1, _folded, deterministic=True)
+        connection.connection.create_function(
+            "press_plain_text", 1, _plain_text, deterministic=True
+        )
 
 
 def snippet(html, query, words=32):

@@ -14,9 +14,11 @@ import press.models
 CREATE_TRIGGER = """
 CREATE FUNCTION press_release_search_vector() RETURNS trigger AS $$
 BEGIN
+    -- The leading stop word keeps a gap between title and body, so that a phrase
+    -- cannot run from the title's last word into the body's first.
     NEW.search_vector :=
         setweight(to_tsvector('english', coalesce(NEW.title, '')), 'A')
-        || setweight(to_tsvector('english', coalesce(NEW.body, '')), 'B');
+        || setweight(to_tsvector('english', 'the ' || coalesce(NEW.body, '')), 'B');
     RETURN NEW;
 END
 $$ LANGUAGE plpgsql;
