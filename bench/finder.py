@@ -133,9 +133,7 @@ def main():
             ),
             (
                 "search, vector per row: first page",
-                lambda: list(
-                    published.annotate(v=computed).filter(v=query).newest_first()[:20]
-                ),
+                lambda: list(published.annotate(v=computed).filter(v=query).newest_first()[:20]),
             ),
         ]
     print(f"{'query':44} {'ms':>9}")

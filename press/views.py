@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from django.core.paginator import InvalidPage
 from django.db import DatabaseError, connection
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
@@ -38,6 +38,18 @@ class FinderView(ListView):
 
     def base_queryset(self):
         return Release.objects.published()
+
+    def dispatch(self, request, *args, **kwargs):
+        # A form sent without JavaScript carries its empty fields ("q=&date_from="): send
+        # the reader to the same search without them, so the address is clean to share.
+        if any(value == "" for value in request.GET.values()):
+            query = request.GET.copy()
+            for name in [name for name, values in query.lists() if all(v == "" for v in values)]:
+                del query[name]
+            for name, values in query.lists():
+                query.setlist(name, [value for value in values if value != ""])
+            return redirect(f"{request.path}?{query.urlencode()}" if query else request.path)
+        return super().dispatch(request, *args, **kwargs)
 
     def get_queryset(self):
         self.finder = Finder(self.request.GET, self.base_queryset())

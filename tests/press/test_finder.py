@@ -741,3 +741,14 @@ def test_the_finder_with_every_parameter_costs_the_same_queries_for_3_or_25_rele
     assert len(card_titles(response)) == 20
 
     assert len(few) == len(many), [query["sql"] for query in many]
+
+
+def test_empty_fields_from_a_form_without_javascript_are_dropped_by_a_redirect(client):
+    """The plain form sends every field; the shareable address keeps only those set."""
+    response = client.get("/press-releases/?q=&field=youth&date_from=&date_to=&sort=newest")
+    assert response.status_code == 302
+    assert response.url == "/press-releases/?field=youth&sort=newest"
+    response = client.get("/structures/secretariat/?q=&type=news&type=")
+    assert response.status_code == 302
+    assert response.url == "/structures/secretariat/?type=news"
+    assert client.get("/press-releases/?q=&date_from=").url == "/press-releases/"

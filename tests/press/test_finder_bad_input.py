@@ -333,6 +333,10 @@ def test_any_query_string_answers_200_or_400(client, releases, pairs):
     query = urlencode(pairs)
     for path in ["/press-releases/", "/press-releases/feed/", "/structures/secretariat/"]:
         response = client.get(f"{path}?{query}")
+        if response.status_code == 302:
+            # Empty fields are dropped by one redirect to the same path; then it answers.
+            assert response.url.startswith(path), response.url
+            response = client.get(response.url)
         assert response.status_code in (200, 400), (path, query[:500], response.status_code)
 
 
