@@ -4,6 +4,8 @@ One implementation serves ``/press-releases/``, its feed, and every term page (w
 finder over the term's subtree). Request data only ever reaches the database through the
 filter form's cleaned values: a slug becomes a term through a form field, a date through a
 date field, and nothing from the query string is passed to ``filter()`` as a keyword.
+Facet counts are grouped SQL over the filtered ids, where table and column names come from
+the models and every value is a query parameter.
 """
 
 import datetime as dt
@@ -11,7 +13,7 @@ from dataclasses import dataclass, field
 
 import django_filters as filters
 from django import forms
-from django.db import models
+from django.db import connections, models
 from django.http import QueryDict
 from django.utils import timezone
 
@@ -140,16 +142,6 @@ class Chip:
     remove_query: str
 
 
-class _CountRows(models.Subquery):
-    """``(SELECT COUNT(DISTINCT column) FROM (subquery))``, correlated like a Subquery."""
-
-    template = "(SELECT COUNT(DISTINCT _rows.row_id) FROM (%(subquery)s) _rows)"
-    output_field = models.IntegerField()
-
-    def __init__(self, queryset, column):
-        super().__init__(queryset.values(row_id=models.F(column)))
-
-
 class Finder:
     """Reads the query string through :class:`ReleaseFilter` and answers for the page.
 
@@ -214,40 +206,73 @@ class Finder:
         return {getattr(value, "slug", value) for value in self.cleaned.get(name) or ()}
 
     def _release_ids(self, without):
-        return self.filtered(without=without).order_by().values("pk")
+        """The SQL and parameters of the ids matching every filter but ``without``."""
+        ids = self.filtered(without=without).order_by().values("pk").query
+        return ids.get_compiler(self.base.db).as_sql()
+
+    def _rows(self, sql, params):
+        with connections[self.base.db].cursor() as cursor:
+            cursor.execute(sql, params)
+            return cursor.fetchall()
 
     def _tree_facet(self, name, model, relation):
-        through_field = Release._meta.get_field(relation)
-        target = through_field.m2m_reverse_field_name()
-        rows = through_field.remote_field.through.objects.filter(
-            release__in=self._release_ids(name),
-            **{
-                f"{target}__tree_id": models.OuterRef("tree_id"),
-                f"{target}__lft__gte": models.OuterRef("lft"),
-                f"{target}__lft__lte": models.OuterRef("rght"),
-            },
+        """Counts for every node of a tree, each over its whole subtree, in one query.
+
+        One grouped join over the tree's lft/rght ranges: a release filed twice within a
+        subtree counts once there (COUNT DISTINCT).
+        """
+        relation_field = Release._meta.get_field(relation)
+        through = relation_field.remote_field.through._meta
+        target = through.get_field(relation_field.m2m_reverse_field_name()).column
+        tree = model._meta.db_table
+        ids_sql, ids_params = self._release_ids(name)
+        # A leaf's count is its own links; only a node with children needs the range
+        # join and a DISTINCT, as one release may be filed twice within its subtree.
+        rows = self._rows(
+            "SELECT node.slug, node.name, node.level, CASE WHEN node.rght = node.lft + 1 "
+            "THEN COALESCE(direct.n, 0) ELSE COALESCE(subtree.n, 0) END "
+            f"FROM {tree} node LEFT JOIN ("
+            f"SELECT link.{target} AS id, COUNT(*) AS n FROM {through.db_table} link "
+            f"WHERE link.release_id IN ({ids_sql}) GROUP BY link.{target}"
+            ") direct ON direct.id = node.id LEFT JOIN ("
+            "SELECT id, COUNT(*) AS n FROM ("
+            f"SELECT DISTINCT node.id, link.release_id FROM {tree} node "
+            f"JOIN {tree} below ON below.tree_id = node.tree_id "
+            "AND below.lft BETWEEN node.lft AND node.rght "
+            f"JOIN {through.db_table} link ON link.{target} = below.id "
+            f"WHERE node.rght > node.lft + 1 AND link.release_id IN ({ids_sql})"
+            ") pairs GROUP BY id"
+            ") subtree ON subtree.id = node.id ORDER BY node.tree_id, node.lft",
+            [*ids_params, *ids_params],
         )
-        nodes = model.objects.annotate(n=_CountRows(rows, "release_id")).order_by("tree_id", "lft")
         selected = self._selected(name)
         options = [
-            Option(slug, label, n, slug in selected, level)
-            for slug, label, n, level in nodes.values_list("slug", "name", "n", "level")
+            Option(slug, label, n, slug in selected, level) for slug, label, level, n in rows
         ]
         return Facet(name, self.filterset.filters[name].label, options)
 
     def _country_facet(self):
-        releases = self.filtered(without="country").order_by()
-        related = Release.countries.through.objects.filter(
-            release=models.OuterRef("pk"), country=models.OuterRef(models.OuterRef("pk"))
+        """Per country, releases dated there or related to it, each counted once."""
+        ids_sql, ids_params = self._release_ids("country")
+        release = Release._meta.db_table
+        place = Release._meta.get_field("place").related_model._meta.db_table
+        related = Release.countries.through._meta.db_table
+        # Each (country, release) pair once, whether dated there, related, or both.
+        counts = self._rows(
+            "SELECT country_id, COUNT(*) FROM ("
+            f"SELECT place.country_id, release.id AS release_id FROM {release} release "
+            f"JOIN {place} place ON place.id = release.place_id "
+            f"WHERE place.country_id IS NOT NULL AND release.id IN ({ids_sql}) "
+            f"UNION SELECT related.country_id, related.release_id FROM {related} related "
+            f"WHERE related.release_id IN ({ids_sql})"
+            ") pairs GROUP BY country_id",
+            [*ids_params, *ids_params],
         )
-        matching = releases.filter(
-            models.Q(place__country=models.OuterRef("pk")) | models.Exists(related)
-        )
-        countries = Country.objects.in_menu_order().annotate(n=_CountRows(matching, "pk"))
+        countries = Country.objects.in_menu_order().values_list("pk", "slug", "name")
+        counts = dict(counts)
         selected = self._selected("country")
         options = [
-            Option(slug, name, n, slug in selected)
-            for slug, name, n in countries.values_list("slug", "name", "n")
+            Option(slug, name, counts.get(pk, 0), slug in selected) for pk, slug, name in countries
         ]
         return Facet("country", "Country", options)
 

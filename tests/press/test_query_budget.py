@@ -17,15 +17,15 @@ COUNTRIES = ("moldova", "ukraine")
 
 # The budgets are the counts measured (the same on SQLite and PostgreSQL); the menu costs
 # nothing once cached, and a root term's ancestors and a leaf's children cost nothing either.
-# A finder page adds one query per facet (field, source, country, type); a release page
-# adds its related releases and its previous and next.
+# A finder page adds 5 queries for its facets (field, source, country, type, and the
+# countries in menu order); a release page adds its related releases, previous and next.
 BUDGETS = {
-    "list": 8,  # paginator count, releases with places, sources, fields of work; 4 facets
+    "list": 9,  # paginator count, releases with places, sources, fields of work; facets
     "home": 3,  # releases with places, sources, fields of work
     "release": 8,  # release, sources, fields, countries, meetings; related, older, newer
-    "structure": 10,  # term, count, children (the departments), releases, sources, fields; 4
-    "field-of-work": 9,  # term, count, releases, sources, fields; 4 facets (a leaf: no children)
-    "country": 10,  # term, count, chairpersonships, releases, sources, fields; 4 facets
+    "structure": 11,  # term, count, children (the departments), releases, sources, fields
+    "field-of-work": 10,  # term, count, releases, sources, fields (a leaf: no children)
+    "country": 11,  # term, count, chairpersonships, releases, sources, fields of work
 }
 
 
