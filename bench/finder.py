@@ -16,14 +16,8 @@ prints, as medians over ``--repeat`` runs:
 
 import argparse
 import io
-import os
-import statistics
-import sys
-import tempfile
-import time
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from common import median_ms, setup_site
 
 FINDER_URLS = [
     ("finder, plain", "/press-releases/"),
@@ -38,27 +32,13 @@ FINDER_URLS = [
 ]  # fmt: skip
 
 
-def median_ms(function, repeat):
-    samples = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        function()
-        samples.append((time.perf_counter() - start) * 1000)
-    return statistics.median(samples)
-
-
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--count", type=int, default=100_000, help="releases to have")
     parser.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args()
 
-    os.environ.setdefault("DEBUG", "1")
-    os.environ.setdefault("VAR_DIR", tempfile.mkdtemp(prefix="osce-bench-"))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "osce_site.settings")
-    import django
-
-    django.setup()
+    setup_site()
     from django.core.cache import cache
     from django.core.management import call_command
     from django.db import connection, models, reset_queries
@@ -66,12 +46,9 @@ def main():
     from django.test.utils import CaptureQueriesContext
 
     from institutions.models import Structure
-    from institutions.reference import load_reference_data
     from press.models import Release
     from taxonomy.models import FieldOfWork
 
-    call_command("migrate", verbosity=0)
-    load_reference_data()
     missing = args.count - Release.objects.count()
     if missing > 0:
         call_command("generate_demo_releases", count=missing, seed=1, stdout=io.StringIO())

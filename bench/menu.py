@@ -9,23 +9,8 @@ uncached, and to serve it from the cache.
 """
 
 import argparse
-import os
-import statistics
-import sys
-import tempfile
-import time
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-
-def timed(function, repeat):
-    samples = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        function()
-        samples.append((time.perf_counter() - start) * 1000)
-    return statistics.median(samples)
+from common import median_ms, setup_site
 
 
 def main():
@@ -34,23 +19,14 @@ def main():
     parser.add_argument("--repeat", type=int, default=20)
     args = parser.parse_args()
 
-    os.environ.setdefault("DEBUG", "1")
-    os.environ.setdefault("VAR_DIR", tempfile.mkdtemp(prefix="osce-bench-"))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "osce_site.settings")
-    import django
-
-    django.setup()
+    setup_site()
     from django.core.cache import cache
-    from django.core.management import call_command
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from institutions.reference import load_reference_data
     from taxonomy import menu
     from taxonomy.models import FieldOfWork, MenuItem
 
-    call_command("migrate", verbosity=0)
-    load_reference_data()
     section = MenuItem.objects.get(label="Our work")
     fields = list(FieldOfWork.objects.all())
     for number in range(args.extra):
@@ -65,17 +41,17 @@ def main():
     menu.read_tree()  # warm ContentType's own cache, as any running process has
     with CaptureQueriesContext(connection) as read_queries:
         menu.read_tree()
-    read_ms = timed(menu.read_tree, args.repeat)
+    read_ms = median_ms(menu.read_tree, args.repeat)
 
     def render_uncached():
         cache.clear()
         menu.render_menu()
 
-    uncached_ms = timed(render_uncached, args.repeat)
+    uncached_ms = median_ms(render_uncached, args.repeat)
     menu.render_menu()
     with CaptureQueriesContext(connection) as cached_queries:
         menu.render_menu()
-    cached_ms = timed(menu.render_menu, args.repeat * 10)
+    cached_ms = median_ms(menu.render_menu, args.repeat * 10)
 
     print(f"database: {connection.vendor}; menu entries: {entries}")
     print(f"read the tree:        {len(read_queries)} queries, {read_ms:8.2f} ms (median)")
