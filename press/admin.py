@@ -1,33 +1,254 @@
-from django.contrib import admin
+"""The newsroom in Django's admin: writing, review, publishing, revisions and scopes.
 
-from .models import Release
+Who may do what: writers (Communications staff) create and correct releases and send them
+for review; only those with ``press.publish_release`` (Publishers) publish, schedule,
+unpublish and delete. A writer with an editorial scope sees, edits and picks only the
+sources in it. Every save is a revision (django-reversion); a save over a newer one is
+refused.
+"""
+
+import difflib
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from mptt.forms import TreeNodeMultipleChoiceField
+from reversion.admin import VersionAdmin
+from reversion.models import Version
+
+from institutions.models import Structure
+from taxonomy.models import FieldOfWork
+
+from .models import Attachment, EditorialScope, Release, SlugRedirect
+
+Status = Release.Status
+PUBLISHING_STATES = {Status.PUBLISHED, Status.UNPUBLISHED}
+
+
+def can_publish(user):
+    return user.has_perm("press.publish_release")
+
+
+class ReleaseForm(forms.ModelForm):
+    fields_of_work = TreeNodeMultipleChoiceField(
+        queryset=FieldOfWork.objects.all(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Choose the most specific fields; a field includes everything below it.",
+    )
+    seen_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Release
+        fields = [
+            "title", "slug", "type", "status", "published_at", "place", "sources",
+            "countries", "fields_of_work", "meetings", "lead", "body",
+        ]  # fmt: skip
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.fields["seen_version"].initial = self.instance.version
+        self.allowed_sources = EditorialScope.sources_for(user) if user else None
+        if self.allowed_sources is not None and "sources" in self.fields:
+            # A joint release keeps its sources outside the scope; none can be added.
+            kept = self.instance.sources.all() if self.instance.pk else Structure.objects.none()
+            inside = Structure.objects.subtree_of(*self.allowed_sources)
+            self.fields["sources"].queryset = inside | Structure.objects.filter(pk__in=kept)
+        if user and not can_publish(user) and "status" in self.fields:
+            current = self.instance.status if self.instance.pk else Status.DRAFT
+            allowed = {Status.DRAFT, Status.REVIEW, current}
+            self.fields["status"].choices = [c for c in Status.choices if c[0] in allowed]
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.pk:
+            current = Release.objects.filter(pk=self.instance.pk).values("version", "updated_by")
+            current = current.first()
+            seen = cleaned.get("seen_version")
+            if current and seen is not None and seen != current["version"]:
+                raise forms.ValidationError(
+                    "Someone else saved this release while you were editing it, so your "
+                    "changes were not saved. Copy what you changed, reload the page to see "
+                    "their version, and apply your changes again.",
+                    code="conflict",
+                )
+        status = cleaned.get("status")
+        if self.user and not can_publish(self.user):
+            before = self.initial.get("status") if self.instance.pk else Status.DRAFT
+            if status != before and (status in PUBLISHING_STATES or before in PUBLISHING_STATES):
+                self.add_error("status", "Only a publisher can publish or unpublish a release.")
+            if (
+                before == Status.PUBLISHED
+                and "published_at" in self.changed_data
+                and cleaned.get("published_at") != self.initial.get("published_at")
+            ):
+                self.add_error("published_at", "Only a publisher can reschedule a release.")
+        return cleaned
+
+
+class AttachmentInline(admin.TabularInline):
+    model = Attachment
+    extra = 0
+    fields = ["title", "file"]
 
 
 @admin.register(Release)
-class ReleaseAdmin(admin.ModelAdmin):
-    list_display = ["title", "type", "status", "published_at", "place", "source_names"]
-    list_filter = ["status", "type", "sources", "fields_of_work"]
-    list_select_related = ["place"]
-    search_fields = ["title", "slug", "body"]
+class ReleaseAdmin(VersionAdmin):
+    form = ReleaseForm
+    list_display = ["title", "type", "state", "published_at", "source_names", "created_by"]
+    list_filter = ["status", "type", "sources", "fields_of_work", "created_by"]
+    list_select_related = ["created_by"]
+    search_fields = ["title", "slug", "lead", "body"]
     date_hierarchy = "published_at"
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["place", "sources", "countries"]
-    filter_horizontal = ["fields_of_work", "meetings"]
-    readonly_fields = ["created_at", "updated_at", "imported_from"]
+    filter_horizontal = ["meetings"]
+    readonly_fields = ["created_at", "created_by", "updated_at", "updated_by", "imported_from"]
+    inlines = [AttachmentInline]
+    actions = ["publish_selected", "unpublish_selected", "submit_for_review"]
     fieldsets = [
-        (None, {"fields": ["title", "slug", "type", "status", "published_at"]}),
+        (None, {"fields": ["title", "slug", "type", "status", "published_at", "seen_version"]}),
         ("Where and who", {"fields": ["place", "sources", "countries"]}),
         ("Filed under", {"fields": ["fields_of_work", "meetings"]}),
-        (None, {"fields": ["body"]}),
+        (None, {"fields": ["lead", "body"]}),
         (
             "Record",
-            {"classes": ["collapse"], "fields": ["imported_from", "created_at", "updated_at"]},
+            {
+                "classes": ["collapse"],
+                "fields": [
+                    "created_at",
+                    "created_by",
+                    "updated_at",
+                    "updated_by",
+                    "imported_from",
+                ],
+            },
         ),
     ]
 
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+
+        class RequestForm(form):
+            def __init__(self, *args, **inner):
+                super().__init__(*args, user=request.user, **inner)
+
+        return RequestForm
+
     def get_queryset(self, request):
-        return super().get_queryset(request).prefetch_related("sources")
+        releases = super().get_queryset(request).prefetch_related("sources")
+        allowed = EditorialScope.sources_for(request.user)
+        if allowed is not None:
+            releases = releases.from_sources(allowed)
+        return releases
+
+    def has_delete_permission(self, request, obj=None):
+        return can_publish(request.user) and super().has_delete_permission(request, obj)
+
+    def has_publish_permission(self, request):
+        return can_publish(request.user)
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
+        obj.updated_by = request.user
+        super().save_model(request, obj, form, change)
+
+    @admin.display(description="Status", ordering="status")
+    def state(self, release):
+        return release.state_label
 
     @admin.display(description="Sources")
     def source_names(self, release):
         return ", ".join(source.name for source in release.sources.all())
+
+    def _set_status(self, request, queryset, status, verb):
+        changed = 0
+        for release in queryset:
+            if release.status != status:
+                release.status = status
+                release.updated_by = request.user
+                release.save()
+                changed += 1
+        self.message_user(request, f"{changed} release(s) {verb}.", messages.SUCCESS)
+
+    @admin.action(description="Publish the selected releases", permissions=["publish"])
+    def publish_selected(self, request, queryset):
+        self._set_status(request, queryset, Status.PUBLISHED, "published")
+
+    @admin.action(description="Unpublish the selected releases", permissions=["publish"])
+    def unpublish_selected(self, request, queryset):
+        self._set_status(request, queryset, Status.UNPUBLISHED, "unpublished")
+
+    @admin.action(description="Submit the selected drafts for review", permissions=["change"])
+    def submit_for_review(self, request, queryset):
+        self._set_status(request, queryset.filter(status=Status.DRAFT), Status.REVIEW, "submitted")
+
+    # Revisions: compare any version with the one before it.
+
+    def get_urls(self):
+        compare = self.admin_site.admin_view(self.compare_view)
+        return [
+            path(
+                "<int:object_id>/history/<int:version_id>/changes/", compare, name="press_compare"
+            ),
+            *super().get_urls(),
+        ]
+
+    def compare_view(self, request, object_id, version_id):
+        release = get_object_or_404(self.get_queryset(request), pk=object_id)
+        if not self.has_view_or_change_permission(request, release):
+            raise PermissionDenied
+        versions = list(Version.objects.get_for_object(release).select_related("revision"))
+        index = next((i for i, v in enumerate(versions) if v.pk == version_id), None)
+        if index is None:
+            raise PermissionDenied
+        newer = versions[index]
+        older = versions[index + 1] if index + 1 < len(versions) else None
+        rows = []
+        for name in ["title", "slug", "type", "status", "published_at", "lead", "body"]:
+            before = str(older.field_dict.get(name, "")) if older else ""
+            after = str(newer.field_dict.get(name, ""))
+            if before != after:
+                diff = difflib.HtmlDiff(wrapcolumn=70).make_table(
+                    before.splitlines(), after.splitlines(), "Before", "After", context=True
+                )
+                rows.append({"field": Release._meta.get_field(name).verbose_name, "diff": diff})
+        saved = timezone.localtime(newer.revision.date_created)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "original": release,
+            "title": f"What the save of {saved:%d %B %Y, %H:%M} changed",
+            "newer": newer,
+            "older": older,
+            "rows": rows,
+            "history_url": reverse("admin:press_release_history", args=[release.pk]),
+        }
+        return TemplateResponse(request, "admin/press/release/compare.html", context)
+
+
+@admin.register(SlugRedirect)
+class SlugRedirectAdmin(admin.ModelAdmin):
+    list_display = ["old_slug", "release"]
+    search_fields = ["old_slug", "release__title"]
+    autocomplete_fields = ["release"]
+
+
+@admin.register(EditorialScope)
+class EditorialScopeAdmin(admin.ModelAdmin):
+    list_display = ["user", "source_names"]
+    autocomplete_fields = ["user", "sources"]
+
+    @admin.display(description="Sources")
+    def source_names(self, scope):
+        return format_html("{}", ", ".join(s.name for s in scope.sources.all()))
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("user").prefetch_related("sources")

@@ -52,7 +52,7 @@ class ReleaseFeed(Feed):
         return release.title
 
     def item_description(self, release):
-        return Truncator(strip_tags(release.body)).words(60)
+        return release.lead or Truncator(strip_tags(release.body)).words(60)
 
     def item_pubdate(self, release):
         return release.published_at

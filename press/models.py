@@ -1,17 +1,53 @@
 """Press releases, news items and statements, and the one rule of what the public sees."""
 
+from pathlib import PurePosixPath
+
+from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
-from django.db import models
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
 from django.db.models.indexes import Index
 from django.urls import reverse
 from django.utils import timezone
+from django_prose_editor.fields import ProseEditorField
 
 from institutions.models import Structure
 from taxonomy.models import Country, FieldOfWork, Meeting, Place
 from taxonomy.names import make_slug
 
 from .html import sanitise
+
+# What the editor offers; the server's allow-list (press.html) is what counts.
+EDITOR_EXTENSIONS = {
+    "Bold": True,
+    "Italic": True,
+    "Underline": True,
+    "Subscript": True,
+    "Superscript": True,
+    "Heading": {"levels": [2, 3, 4]},
+    "BulletList": True,
+    "OrderedList": True,
+    "ListItem": True,
+    "Blockquote": True,
+    "HorizontalRule": True,
+    "HardBreak": True,
+    "Link": {"enableTarget": False, "protocols": ["http", "https", "mailto"]},
+    "Table": True,
+    "TableRow": True,
+    "TableHeader": True,
+    "TableCell": True,
+    "History": True,
+}
+ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
+ATTACHMENT_SIGNATURES = {
+    ".pdf": [b"%PDF-"],
+    ".png": [b"\x89PNG\r\n\x1a\n"],
+    ".jpg": [b"\xff\xd8\xff"],
+    ".jpeg": [b"\xff\xd8\xff"],
+    ".gif": [b"GIF87a", b"GIF89a"],
+    ".webp": [b"RIFF"],
+}
 
 
 class SearchIndex(GinIndex):
@@ -97,11 +133,22 @@ class Release(models.Model):
 
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
+        REVIEW = "review", "In review"
         PUBLISHED = "published", "Published"
+        UNPUBLISHED = "unpublished", "Unpublished"
 
     title = models.CharField(max_length=300)
     slug = models.SlugField(
-        max_length=200, unique=True, help_text="The last part of the release's address."
+        max_length=200,
+        unique=True,
+        help_text="The last part of the release's address. Changing it keeps the old address "
+        "working: it redirects here.",
+    )
+    lead = models.TextField(
+        "summary",
+        max_length=1000,
+        blank=True,
+        help_text="One or two sentences, shown in lists, feeds and shared links. Plain text.",
     )
     type = models.CharField(max_length=20, choices=Type.choices, default=Type.PRESS_RELEASE)
     status = models.CharField(
@@ -127,9 +174,37 @@ class Release(models.Model):
         help_text="Countries it concerns besides the place's own.",
     )
     meetings = models.ManyToManyField(Meeting, blank=True, related_name="releases")
-    body = models.TextField(blank=True, help_text="HTML; anything unsafe is removed on save.")
+    body = ProseEditorField(
+        blank=True,
+        extensions=EDITOR_EXTENSIONS,
+        sanitize=sanitise,
+        help_text="Anything unsafe (scripts, styles, event handlers) is removed on save.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="author",
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="last edited by",
+    )
+    version = models.PositiveIntegerField(
+        default=1,
+        editable=False,
+        help_text="Counts saves, so that a save over someone else's newer one is refused.",
+    )
     imported_from = models.CharField(
         max_length=500, blank=True, help_text="The archive file it was last imported from."
     )
@@ -151,6 +226,7 @@ class Release(models.Model):
 
     class Meta:
         ordering = ["-published_at", "-pk"]
+        permissions = [("publish_release", "Can publish, schedule and unpublish releases")]
         indexes = [
             models.Index(fields=["status", "-published_at"], name="release_public_order"),
             models.Index(fields=["type", "-published_at"], name="release_type_order"),
@@ -164,10 +240,26 @@ class Release(models.Model):
         self.body = sanitise(self.body)
         if not self.slug:
             self.slug = self.unique_slug()
-        super().save(*args, **kwargs)
+        old_slug = None
+        if self.pk:
+            old_slug = Release.objects.filter(pk=self.pk).values_list("slug", flat=True).first()
+            self.version += 1
+        with transaction.atomic():
+            super().save(*args, **kwargs)
+            if old_slug and old_slug != self.slug:
+                # The old address keeps working; a redirect from the new one would loop.
+                SlugRedirect.objects.update_or_create(old_slug=old_slug, defaults={"release": self})
+                SlugRedirect.objects.filter(old_slug=self.slug).delete()
 
     def get_absolute_url(self):
         return reverse("press:detail", args=[self.slug])
+
+    @property
+    def state_label(self):
+        """The status as an editor needs it: a published release not yet out is scheduled."""
+        if self.status == self.Status.PUBLISHED and self.published_at > timezone.now():
+            return "Scheduled"
+        return self.get_status_display()
 
     def is_published(self):
         """The same rule as :meth:`ReleaseQuerySet.published`, for one release in memory."""
@@ -189,3 +281,87 @@ class Release(models.Model):
         while f"{candidates[1]}-{number}" in taken:
             number += 1
         return f"{candidates[1]}-{number}"
+
+
+class SlugRedirect(models.Model):
+    """An address a release had before its slug changed: it answers 301 to the current one."""
+
+    old_slug = models.SlugField(max_length=200, unique=True)
+    release = models.ForeignKey(Release, on_delete=models.CASCADE, related_name="redirects")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self):
+        return f"{self.old_slug} → {self.release.slug}"
+
+
+def _validate_attachment(upload):
+    """Images and PDFs only, by their content as well as their name, and not too large."""
+    if upload.size > ATTACHMENT_MAX_BYTES:
+        raise ValidationError(
+            f"The file is {upload.size // (1024 * 1024)} MB; at most "
+            f"{ATTACHMENT_MAX_BYTES // (1024 * 1024)} MB is accepted."
+        )
+    extension = PurePosixPath(upload.name).suffix.lower()
+    if extension not in ATTACHMENT_SIGNATURES:
+        allowed = ", ".join(sorted(ATTACHMENT_SIGNATURES))
+        raise ValidationError(f"Files of type “{extension or 'none'}” are refused; use {allowed}.")
+    upload.seek(0)
+    head = upload.read(16)
+    upload.seek(0)
+    if not any(head.startswith(signature) for signature in ATTACHMENT_SIGNATURES[extension]):
+        raise ValidationError(f"The file's content is not a {extension[1:].upper()} file.")
+    if extension == ".webp" and head[8:12] != b"WEBP":
+        raise ValidationError("The file's content is not a WEBP file.")
+
+
+def _attachment_path(attachment, filename):
+    """Storage path from a cleaned name: no folders, no odd characters from the upload."""
+    name = PurePosixPath(filename).name
+    stem, suffix = PurePosixPath(name).stem, PurePosixPath(name).suffix.lower()
+    return f"releases/{timezone.now():%Y/%m}/{make_slug(stem)[:80] or 'file'}{suffix}"
+
+
+class Attachment(models.Model):
+    """An image or PDF that goes with a release, stored through Django's storage API."""
+
+    release = models.ForeignKey(Release, on_delete=models.CASCADE, related_name="attachments")
+    title = models.CharField(max_length=200, help_text="Shown as the link's text or the alt text.")
+    file = models.FileField(upload_to=_attachment_path, validators=[_validate_attachment])
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def is_image(self):
+        return PurePosixPath(self.file.name).suffix.lower() != ".pdf"
+
+
+class EditorialScope(models.Model):
+    """Limits a writer to the releases of some sources (and every structure below them)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="editorial_scope"
+    )
+    sources = models.ManyToManyField(
+        Structure,
+        related_name="+",
+        help_text="The writer sees, edits and picks only these sources and those below them.",
+    )
+
+    class Meta:
+        verbose_name = "editorial scope"
+
+    def __str__(self):
+        return f"{self.user}: {', '.join(s.name for s in self.sources.all())}"
+
+    @classmethod
+    def sources_for(cls, user):
+        """The sources ``user`` is limited to, or None when unlimited (publishers, admins)."""
+        if user.is_superuser or user.has_perm("press.publish_release"):
+            return None
+        scope = cls.objects.filter(user_id=user.pk).prefetch_related("sources").first()
+        return list(scope.sources.all()) if scope else None

@@ -7,9 +7,10 @@ from dataclasses import dataclass
 
 from django.core.paginator import InvalidPage
 from django.db import DatabaseError, connection
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
+from django.utils.cache import patch_cache_control
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from django.views.generic import DetailView, ListView, TemplateView
@@ -19,7 +20,7 @@ from institutions.models import Structure
 from taxonomy.models import Chairpersonship, Country, FieldOfWork, Meeting
 
 from .finder import Finder
-from .models import Release
+from .models import EditorialScope, Release, SlugRedirect
 from .search import snippet
 
 
@@ -113,16 +114,41 @@ class ReleaseListView(FinderView):
 
 
 class ReleaseDetailView(DetailView):
+    """One release. Staff who may edit it also see it before it is public (a preview, with
+    a banner); an address the release had before its slug changed redirects (301)."""
+
     template_name = "press/release_detail.html"
     context_object_name = "release"
     related_count = 5
 
     def get_queryset(self):
-        return (
-            Release.objects.published()
-            .select_related("place__country")
-            .prefetch_related("sources", "fields_of_work", "countries", "meetings")
+        user = self.request.user
+        releases = Release.objects.all() if user.has_perm("press.view_release") else None
+        if releases is None:
+            releases = Release.objects.published()
+        else:
+            allowed = EditorialScope.sources_for(user)
+            preview = releases.from_sources(allowed) if allowed is not None else releases
+            releases = preview | Release.objects.published()
+        return releases.select_related("place__country").prefetch_related(
+            "sources", "fields_of_work", "countries", "meetings", "attachments"
         )
+
+    def dispatch(self, request, *args, **kwargs):
+        try:
+            return super().dispatch(request, *args, **kwargs)
+        except Http404:
+            moved = SlugRedirect.objects.filter(old_slug=kwargs["slug"]).select_related("release")
+            moved = moved.first()
+            if moved is None:
+                raise
+            return redirect(moved.release.get_absolute_url(), permanent=True)
+
+    def render_to_response(self, context, **kwargs):
+        response = super().render_to_response(context, **kwargs)
+        if context["preview"]:
+            patch_cache_control(response, private=True, no_store=True)
+        return response
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -130,6 +156,7 @@ class ReleaseDetailView(DetailView):
         published = Release.objects.published().only("title", "slug", "published_at", "type")
         context.update(
             breadcrumbs=[{"label": "Press releases", "url": reverse("press:list")}],
+            preview=not release.is_published(),
             related=published.related_to(release)[: self.related_count],
             newer=published.after(release).order_by("published_at", "pk").first(),
             older=published.before(release).newest_first().first(),

@@ -22,7 +22,7 @@ COUNTRIES = ("moldova", "ukraine")
 BUDGETS = {
     "list": 9,  # paginator count, releases with places, sources, fields of work; facets
     "home": 3,  # releases with places, sources, fields of work
-    "release": 8,  # release, sources, fields, countries, meetings; related, older, newer
+    "release": 9,  # release; sources, fields, countries, meetings, attachments; related, ±1
     "structure": 11,  # term, count, children (the departments), releases, sources, fields
     "field-of-work": 10,  # term, count, releases, sources, fields (a leaf: no children)
     "country": 11,  # term, count, chairpersonships, releases, sources, fields of work
