@@ -116,3 +116,16 @@ def test_release_saved_through_the_admin_is_sanitised(admin_client):
     assert response.status_code == 302, response.content.decode()[:2000]
     release = Release.objects.get(slug="secretary-general-visits-skopje")
     assert release.body == "<p>Visit.</p>"
+
+
+def test_dashboard_lists_releases_waiting_for_review_and_scheduled(admin_client, make_release):
+    waiting = make_release(title="Waiting for a publisher", status="review")
+    make_release(title="Still a draft", status="draft")
+    scheduled = make_release(title="Out next week", days_ago=-7)
+
+    html = admin_client.get(reverse("admin:index")).content.decode()
+
+    assert 'id="review-queue"' in html
+    assert waiting.title in html
+    assert scheduled.title in html
+    assert "Still a draft" not in html
