@@ -50,9 +50,18 @@ class ReleaseForm(forms.ModelForm):
             "countries", "fields_of_work", "meetings", "lead", "body",
         ]  # fmt: skip
 
-    def __init__(self, *args, user=None, **kwargs):
+    def __init__(self, *args, user=None, before_revert=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
+        self.before_revert = before_revert
+        if before_revert is not None:
+            # Restoring a version restores its content; the count of saves goes on, and a
+            # writer's restore keeps the publication state, which only publishers change.
+            self.instance.version = before_revert.version
+            if user and not can_publish(user):
+                for name in ("status", "published_at"):
+                    setattr(self.instance, name, getattr(before_revert, name))
+                    self.initial[name] = getattr(before_revert, name)
         self.fields["seen_version"].initial = self.instance.version
         self.allowed_sources = EditorialScope.sources_for(user) if user else None
         if self.allowed_sources is not None and "sources" in self.fields:
@@ -68,10 +77,15 @@ class ReleaseForm(forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
         if self.instance.pk:
-            current = Release.objects.filter(pk=self.instance.pk).values("version", "updated_by")
-            current = current.first()
+            # While a version is being restored the row holds that version's values: the
+            # number to compare with is the one from before the restore.
+            if self.before_revert is not None:
+                current = self.before_revert.version
+            else:
+                stored = Release.objects.filter(pk=self.instance.pk).values_list("version")
+                current = (stored.first() or (None,))[0]
             seen = cleaned.get("seen_version")
-            if current and seen is not None and seen != current["version"]:
+            if current is not None and seen is not None and seen != current:
                 raise forms.ValidationError(
                     "Someone else saved this release while you were editing it, so your "
                     "changes were not saved. Copy what you changed, reload the page to see "
@@ -101,6 +115,7 @@ class AttachmentInline(admin.TabularInline):
 @admin.register(Release)
 class ReleaseAdmin(VersionAdmin):
     form = ReleaseForm
+    object_history_template = "admin/press/release/object_history.html"
     list_display = ["title", "type", "state", "published_at", "source_names", "created_by"]
     list_filter = ["status", "type", "sources", "fields_of_work", "created_by"]
     list_select_related = ["created_by"]
@@ -135,9 +150,11 @@ class ReleaseAdmin(VersionAdmin):
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change, **kwargs)
 
+        before_revert = getattr(request, "release_before_revert", None)
+
         class RequestForm(form):
             def __init__(self, *args, **inner):
-                super().__init__(*args, user=request.user, **inner)
+                super().__init__(*args, user=request.user, before_revert=before_revert, **inner)
 
         return RequestForm
 
@@ -147,6 +164,23 @@ class ReleaseAdmin(VersionAdmin):
         if allowed is not None:
             releases = releases.from_sources(allowed)
         return releases
+
+    def revision_view(self, request, object_id, version_id, extra_context=None):
+        release = get_object_or_404(self.get_queryset(request), pk=object_id)
+        if not self.has_change_permission(request, release):
+            raise PermissionDenied
+        request.release_before_revert = release
+        return super().revision_view(request, object_id, version_id, extra_context)
+
+    def recover_view(self, request, version_id, extra_context=None):
+        if not can_publish(request.user):
+            raise PermissionDenied  # a recovered release may go straight back online
+        return super().recover_view(request, version_id, extra_context)
+
+    def recoverlist_view(self, request, extra_context=None):
+        if not can_publish(request.user):
+            raise PermissionDenied
+        return super().recoverlist_view(request, extra_context)
 
     def has_delete_permission(self, request, obj=None):
         return can_publish(request.user) and super().has_delete_permission(request, obj)

@@ -6,7 +6,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Rss201rev2Feed
-from django.utils.html import strip_tags
+from django.utils.html import escape, strip_tags
 from django.utils.text import Truncator
 
 from .finder import Finder
@@ -52,7 +52,10 @@ class ReleaseFeed(Feed):
         return release.title
 
     def item_description(self, release):
-        return release.lead or Truncator(strip_tags(release.body)).words(60)
+        # Feed readers treat a description as HTML: the plain-text summary is escaped.
+        return (
+            escape(release.lead) if release.lead else Truncator(strip_tags(release.body)).words(60)
+        )
 
     def item_pubdate(self, release):
         return release.published_at

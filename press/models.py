@@ -242,8 +242,10 @@ class Release(models.Model):
             self.slug = self.unique_slug()
         old_slug = None
         if self.pk:
-            old_slug = Release.objects.filter(pk=self.pk).values_list("slug", flat=True).first()
-            self.version += 1
+            stored = Release.objects.filter(pk=self.pk).values_list("slug", "version").first()
+            if stored:
+                # Never backwards, even when an old version was just restored into self.
+                old_slug, self.version = stored[0], max(self.version, stored[1]) + 1
         with transaction.atomic():
             super().save(*args, **kwargs)
             if old_slug and old_slug != self.slug:

@@ -140,7 +140,10 @@ class ReleaseDetailView(DetailView):
         except Http404:
             moved = SlugRedirect.objects.filter(old_slug=kwargs["slug"]).select_related("release")
             moved = moved.first()
-            if moved is None:
+            # The new address is told only to those who may see the release there.
+            if moved is None or not (
+                moved.release.is_published() or request.user.has_perm("press.view_release")
+            ):
                 raise
             return redirect(moved.release.get_absolute_url(), permanent=True)
 
