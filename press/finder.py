@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 import django_filters as filters
 from django import forms
+from django.core.validators import RegexValidator
 from django.db import connections, models
 from django.http import QueryDict
 from django.utils import timezone
@@ -70,7 +71,18 @@ def _local_midnight(day):
 class ReleaseFilter(filters.FilterSet):
     SORTS = [("newest", "Newest first"), ("oldest", "Oldest first"), ("relevance", "Relevance")]
 
-    q = filters.CharFilter(label="Search", max_length=200, method="filter_search")
+    q = filters.CharFilter(
+        label="Search",
+        max_length=200,
+        method="filter_search",
+        validators=[
+            RegexValidator(
+                r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]",
+                inverse_match=True,
+                message="The search holds control characters; type words instead.",
+            )
+        ],
+    )
     field = TermFilter(
         label="Field of work", queryset=FieldOfWork.objects.all(), method="filter_field"
     )

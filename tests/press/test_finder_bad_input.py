@@ -384,3 +384,10 @@ def test_the_source_scan_would_catch_the_pattern():
     assert FORBIDDEN.search("Q(**self.filterset.form.data)")
     assert keyword_expansions("qs.filter(a=1, **lookups)")[0][0] == "filter"
     assert isinstance(keyword_expansions('qs.filter(**{"slug": s})')[0][1], ast.Dict)
+
+
+@pytest.mark.parametrize("path", ["/press-releases/", "/press-releases/feed/"])
+def test_control_characters_in_a_search_are_a_form_error_not_a_broken_feed(client, path):
+    """Found by the property test: XML 1.0 cannot carry them, so the feed must refuse them."""
+    response = client.get(path, {"q": "peace\x1btalks"})
+    assert response.status_code == 400
