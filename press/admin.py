@@ -9,6 +9,7 @@ refused.
 
 import difflib
 
+import reversion
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
@@ -206,9 +207,13 @@ class ReleaseAdmin(VersionAdmin):
         changed = 0
         for release in queryset:
             if release.status != status:
-                release.status = status
-                release.updated_by = request.user
-                release.save()
+                # A bulk change is a save like any other: it leaves a version in History.
+                with reversion.create_revision():
+                    release.status = status
+                    release.updated_by = request.user
+                    release.save()
+                    reversion.set_user(request.user)
+                    reversion.set_comment(f"{verb.capitalize()} from the list of releases.")
                 changed += 1
         self.message_user(request, f"{changed} release(s) {verb}.", messages.SUCCESS)
 

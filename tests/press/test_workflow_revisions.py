@@ -293,3 +293,19 @@ def test_after_reloading_the_second_editor_can_save(publisher, writer):
     assert release.title == "The publisher's title"
     assert release.lead == "The writer's summary."
     assert release.version == 3
+
+
+def test_publishing_from_the_list_leaves_a_version(admin_client, make_release):
+    from reversion.models import Version
+
+    release = make_release(title="Bulk published", status="review")
+    response = admin_client.post(
+        reverse("admin:press_release_changelist"),
+        {"action": "publish_selected", "_selected_action": [release.pk]},
+    )
+    assert response.status_code == 302
+    release.refresh_from_db()
+    assert release.status == "published"
+    versions = Version.objects.get_for_object(release)
+    assert versions.count() == 1
+    assert versions.first().field_dict["status"] == "published"
