@@ -78,8 +78,7 @@ class TermFeed(ReleaseFeed):
             raise Http404("No such kind of term.")
         term_kind = TERM_KINDS[kind]
         term = get_object_or_404(term_kind.model, slug=slug)
-        releases = getattr(Release.objects.published(), term_kind.filter_releases)([term])
-        finder = Finder(request.GET, releases)
+        finder = Finder(request.GET, term_kind.published_releases(term))
         finder.heading = f"OSCE press releases: {term.name}"
         finder.page_link = term.get_absolute_url()
         return self.checked(finder)

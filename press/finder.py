@@ -167,7 +167,7 @@ class Finder:
         self.data = data
         self.base = queryset
         self.filterset = ReleaseFilter(data, queryset=queryset)
-        self.is_valid = self.filterset.is_valid()
+        self.filterset.is_valid()  # fills cleaned_data with the valid values, errors aside
         self.cleaned = self.filterset.form.cleaned_data
 
     @property

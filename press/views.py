@@ -173,6 +173,10 @@ class TermKind:
     filter_releases: str  # the ReleaseQuerySet method that narrows releases to a term
     index: tuple = ()  # (label, URL name) of the page that lists every term of the kind
 
+    def published_releases(self, term):
+        """What the public may see of ``term``'s whole subtree: the page's and feed's base."""
+        return getattr(Release.objects.published(), self.filter_releases)([term])
+
 
 TERM_KINDS = {
     "fields-of-work": TermKind(
@@ -199,8 +203,7 @@ class TermDetailView(FinderView):
         self.term = get_object_or_404(self.term_kind.model, slug=kwargs["slug"])
 
     def base_queryset(self):
-        releases = Release.objects.published()
-        return getattr(releases, self.term_kind.filter_releases)([self.term])
+        return self.term_kind.published_releases(self.term)
 
     def feed_url(self):
         return reverse("press:term-feed", args=[self.kind, self.term.slug])
