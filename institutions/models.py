@@ -18,6 +18,7 @@ class Structure(TreeTerm):
         INSTITUTION = "institution", "Institution"
         FIELD_OPERATION = "field-operation", "Field operation"
         GROUP = "group", "Group of structures"
+        CLOSED_GROUP = "closed-group", "Closed field activities (where closed operations go)"
         BODY = "body", "Body"
         OTHER = "other", "Other"
 
@@ -53,6 +54,15 @@ class Structure(TreeTerm):
                 name="structure_closes_after_opening",
             )
         ]
+
+    def save(self, *args, **kwargs):
+        """A field operation that closes moves under Closed field activities; nothing else
+        about it changes, so its page, its address and its releases stay."""
+        if self.kind == self.Kind.FIELD_OPERATION and self.closed_on:
+            closed = Structure.objects.filter(kind=self.Kind.CLOSED_GROUP).first()
+            if closed is not None and self.parent_id != closed.pk:
+                self.parent = closed
+        super().save(*args, **kwargs)
 
     @property
     def is_active(self):

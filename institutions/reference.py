@@ -126,7 +126,7 @@ STRUCTURES = [
             _operation("Mission to Serbia", "RS", "Belgrade"),
             _operation("Mission to Skopje", "MK", "Skopje"),
             _operation("Project Co-ordinator in Uzbekistan", "UZ", "Tashkent"),
-            S("Closed field activities", Kind.GROUP),
+            S("Closed field activities", Kind.CLOSED_GROUP),
         ],
     ),
     S("Parliamentary Assembly", Kind.BODY, ["OSCE PA", "PA"], seat="Copenhagen"),
@@ -249,6 +249,18 @@ def load_menu(report):
         for spec in specs:
             key = f"{parent_key}/{spec.term[1] if spec.term else make_slug(spec.label)}"
             item = existing.get(key)
+            if item is None and spec.term:
+                # An entry the menu made by itself when the term was added (menu.follow).
+                content_type, term = target(spec.term)
+                item = (
+                    term
+                    and MenuItem.objects.filter(
+                        content_type=content_type, object_id=term.pk, reference_key=None
+                    ).first()
+                )
+                if item is not None:
+                    item.reference_key = key
+                    item.save(update_fields=["reference_key"])
             if item is not None:
                 report.add(MenuItem, "unchanged")
             else:

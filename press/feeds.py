@@ -11,7 +11,7 @@ from django.utils.text import Truncator
 
 from .finder import Finder
 from .models import Release
-from .views import TERM_KINDS
+from .views import TERM_KINDS, moved_permanently
 
 FEED_SIZE = 20
 
@@ -73,9 +73,16 @@ class ReleaseFeed(Feed):
 class TermFeed(ReleaseFeed):
     """A term page's feed: the term's subtree, and any filter on top of it."""
 
-    def get_object(self, request, kind, slug):
+    def __call__(self, request, *args, **kwargs):
+        kind, slug = kwargs["kind"], kwargs["slug"]
         if kind not in TERM_KINDS:
             raise Http404("No such kind of term.")
+        term, moved = TERM_KINDS[kind].find(slug)
+        if moved:
+            return moved_permanently(request, reverse("press:term-feed", args=[kind, term.slug]))
+        return super().__call__(request, *args, **kwargs)
+
+    def get_object(self, request, kind, slug):
         term_kind = TERM_KINDS[kind]
         term = get_object_or_404(term_kind.model, slug=slug)
         finder = Finder(request.GET, term_kind.published_releases(term))

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from django.core.paginator import InvalidPage
 from django.db import DatabaseError, connection
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
 from django.views.decorators.cache import never_cache
@@ -17,11 +17,17 @@ from django.views.generic import DetailView, ListView, TemplateView
 from mptt.utils import get_cached_trees
 
 from institutions.models import Structure
-from taxonomy.models import Chairpersonship, Country, FieldOfWork, Meeting
+from taxonomy.models import Chairpersonship, Country, FieldOfWork, Meeting, OldAddress
 
 from .finder import Finder
 from .models import EditorialScope, Release, SlugRedirect
 from .search import snippet
+
+
+def moved_permanently(request, path):
+    """301 to ``path``, keeping the query string (a filtered term page stays filtered)."""
+    query = request.META.get("QUERY_STRING", "")
+    return redirect(f"{path}?{query}" if query else path, permanent=True)
 
 
 class FinderView(ListView):
@@ -173,6 +179,16 @@ class TermKind:
     filter_releases: str  # the ReleaseQuerySet method that narrows releases to a term
     index: tuple = ()  # (label, URL name) of the page that lists every term of the kind
 
+    def find(self, slug):
+        """The term at ``slug`` and whether it has moved from there (renamed), or 404."""
+        term = self.model._default_manager.filter(slug=slug).first()
+        if term is not None:
+            return term, False
+        term = OldAddress.find(self.model, slug)
+        if term is None:
+            raise Http404(f"No {self.model._meta.verbose_name} at this address.")
+        return term, True
+
     def published_releases(self, term):
         """What the public may see of ``term``'s whole subtree: the page's and feed's base."""
         return getattr(Release.objects.published(), self.filter_releases)([term])
@@ -200,7 +216,12 @@ class TermDetailView(FinderView):
     def setup(self, request, *args, **kwargs):
         super().setup(request, *args, **kwargs)
         self.term_kind = TERM_KINDS[self.kind]
-        self.term = get_object_or_404(self.term_kind.model, slug=kwargs["slug"])
+        self.term, self.moved = self.term_kind.find(kwargs["slug"])
+
+    def dispatch(self, request, *args, **kwargs):
+        if self.moved:
+            return moved_permanently(request, self.term.get_absolute_url())
+        return super().dispatch(request, *args, **kwargs)
 
     def base_queryset(self):
         return self.term_kind.published_releases(self.term)

@@ -1,11 +1,26 @@
-"""Admin for the reference data: draggable trees, and searches that know the aliases."""
+"""Admin for the reference data, kept by site admins; everyone else may only read it.
 
+Every change is a revision (django-reversion) that can be compared and reverted; trees are
+ordered by drag and drop; a term in use is never deleted but merged into another; the
+countries list goes out and comes back as CSV or JSON, previewed before anything is written.
+"""
+
+import reversion
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.contenttypes.models import ContentType
+from django.core import signing
+from django.core.exceptions import PermissionDenied
+from django.db.models.deletion import ProtectedError
+from django.http import HttpResponse, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
 from mptt.admin import DraggableMPTTAdmin
+from reversion.admin import VersionAdmin
 
-from . import menu
+from . import menu, transfer, usage
 from .models import Chairpersonship, Country, CountryGroup, FieldOfWork, Meeting, MenuItem, Place
 
 
@@ -21,11 +36,128 @@ class AliasSearchMixin:
         return results, may_have_duplicates
 
 
-class TreeTermAdmin(AliasSearchMixin, DraggableMPTTAdmin):
-    list_display = ["tree_actions", "indented_title", "slug"]
+class MergeForm(forms.Form):
+    target = forms.ModelChoiceField(queryset=None, label="Merge into")
+
+    def __init__(self, *args, queryset, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["target"].queryset = queryset
+
+
+class ReferenceAdmin(VersionAdmin):
+    """What every reference-data admin shares: history, guarded deletes, and merging."""
+
+    actions = ["merge_terms"]
+    guard_deletes = True
+
+    def delete_view(self, request, object_id, extra_context=None):
+        term = self.get_object(request, object_id)
+        reason = usage.describe_uses(term) if term is not None else ""
+        if reason and request.user.has_perm(
+            self.opts.app_label + ".delete_" + self.opts.model_name
+        ):
+            self.message_user(request, reason, messages.ERROR)
+            return HttpResponseRedirect(
+                reverse(
+                    f"admin:{self.opts.app_label}_{self.opts.model_name}_change", args=[term.pk]
+                )
+            )
+        return super().delete_view(request, object_id, extra_context)
+
+    def get_deleted_objects(self, objs, request):
+        """The bulk delete too refuses terms in use, saying which and by how much."""
+        to_delete, model_count, perms_needed, protected = super().get_deleted_objects(objs, request)
+        in_use = [usage.describe_uses(obj) for obj in objs] if self.guard_deletes else []
+        in_use = [reason for reason in in_use if reason]
+        return to_delete, model_count, perms_needed, [*protected, *in_use]
+
+    def delete_model(self, request, obj):
+        with reversion.create_revision():
+            reversion.set_user(request.user)
+            reversion.set_comment("Deleted.")
+            reversion.add_to_revision(obj)
+            super().delete_model(request, obj)
+
+    @admin.action(description="Merge the selected into another term…", permissions=["delete"])
+    def merge_terms(self, request, queryset):
+        """Ask for the target, then move each selected term's releases to it and delete it."""
+        sources = list(queryset)
+        candidates = self.model._default_manager.exclude(pk__in=[s.pk for s in sources])
+        for source in sources:
+            candidates = candidates & usage.merge_candidates(source)
+        form = MergeForm(request.POST if "apply" in request.POST else None, queryset=candidates)
+        if form.is_valid():
+            target = form.cleaned_data["target"]
+            moved = []
+            try:
+                with reversion.create_revision():
+                    reversion.set_user(request.user)
+                    for source in sources:
+                        reversion.add_to_revision(source)
+                        for count, label in usage.merge(source, target):
+                            moved.append(f"{count} {label}")
+                    target.refresh_from_db()
+                    reversion.add_to_revision(target)
+                    names = ", ".join(f"“{s}”" for s in sources)
+                    reversion.set_comment(f"Merged {names} into it.")
+            except (ValueError, ProtectedError) as error:
+                self.message_user(request, str(error), messages.ERROR)
+                return None
+            self.message_user(
+                request,
+                f"Merged {names} into “{target}”"
+                + (f", moving {', '.join(moved)}." if moved else "."),
+                messages.SUCCESS,
+            )
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": f"Merge into another {self.opts.verbose_name}",
+            "sources": [(source, usage.uses(source)) for source in sources],
+            "form": form,
+            "action_checkbox_name": ACTION_CHECKBOX_NAME,
+            "selected": [source.pk for source in sources],
+        }
+        return TemplateResponse(request, "admin/taxonomy/merge.html", context)
+
+
+class TreeAdmin(ReferenceAdmin, DraggableMPTTAdmin):
+    list_display = ["tree_actions", "indented_title"]
     list_display_links = ["indented_title"]
-    prepopulated_fields = {"slug": ["name"]}
     mptt_level_indent = 24
+
+    def _move_node(self, request):
+        """A drag and drop is a change like any other: it leaves a revision in History."""
+        with reversion.create_revision():
+            response = super()._move_node(request)
+            moved = self.model._default_manager.filter(pk=request.POST.get("cut_item")).first()
+            if response.content.startswith(b"OK") and moved is not None:
+                reversion.set_user(request.user)
+                reversion.set_comment(f"Moved under “{moved.parent or 'the top level'}”.")
+                reversion.add_to_revision(moved)
+        return response
+
+    def revision_view(self, request, object_id, version_id, extra_context=None):
+        return self._rebuilding(
+            super().revision_view(request, object_id, version_id, extra_context)
+        )
+
+    def recover_view(self, request, version_id, extra_context=None):
+        return self._rebuilding(super().recover_view(request, version_id, extra_context))
+
+    def _rebuilding(self, response):
+        """A revert writes the old tree columns of one term; renumber the whole tree from
+        the parents (siblings keep their order), so the tree stays whole."""
+        if response.status_code == 302:
+            self.model._tree_manager.rebuild()
+            menu.invalidate()
+        return response
+
+
+class TreeTermAdmin(AliasSearchMixin, TreeAdmin):
+    list_display = [*TreeAdmin.list_display, "slug"]
+    prepopulated_fields = {"slug": ["name"]}
 
 
 @admin.register(FieldOfWork)
@@ -39,7 +171,7 @@ class MeetingAdmin(TreeTermAdmin):
 
 
 @admin.register(CountryGroup)
-class CountryGroupAdmin(AliasSearchMixin, admin.ModelAdmin):
+class CountryGroupAdmin(AliasSearchMixin, ReferenceAdmin):
     list_display = ["name", "position", "slug"]
     list_editable = ["position"]
     prepopulated_fields = {"slug": ["name"]}
@@ -50,25 +182,116 @@ class ChairpersonshipInline(admin.TabularInline):
     extra = 0
 
 
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        help_text="A .csv or .json file as the export gives; at most 2 MB. Rows add or "
+        "change countries (matched by slug); countries not in the file stay as they are."
+    )
+
+
 @admin.register(Country)
-class CountryAdmin(AliasSearchMixin, admin.ModelAdmin):
-    list_display = ["name", "group", "iso_code", "sort_name", "joined_on"]
+class CountryAdmin(AliasSearchMixin, ReferenceAdmin):
+    list_display = ["name", "group", "iso_code", "sort_name", "joined_on", "chair_years"]
     list_filter = ["group"]
     list_select_related = ["group"]
     search_fields = ["name", "slug", "iso_code", "sort_name"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [ChairpersonshipInline]
+    change_list_template = "admin/taxonomy/country/change_list.html"
+    _signer = signing.TimestampSigner(salt="taxonomy.country-import")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("chairpersonships")
+
+    @admin.display(description="Chairpersonship")
+    def chair_years(self, country):
+        return ", ".join(str(c.year) for c in sorted(country.chairpersonships.all(), key=_year))
+
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        return [
+            path("export.<str:fmt>", view(self.export_view), name="taxonomy_country_export"),
+            path("import/", view(self.import_view), name="taxonomy_country_import"),
+            *super().get_urls(),
+        ]
+
+    def export_view(self, request, fmt):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        writers = {
+            "csv": (transfer.to_csv, "text/csv"),
+            "json": (transfer.to_json, "application/json"),
+        }
+        if fmt not in writers:
+            return HttpResponse("Export as .csv or .json.", status=404, content_type="text/plain")
+        write, content_type = writers[fmt]
+        response = HttpResponse(
+            write(transfer.export_rows()), content_type=f"{content_type}; charset=utf-8"
+        )
+        stamp = timezone.localdate().isoformat()
+        response["Content-Disposition"] = f'attachment; filename="countries-{stamp}.{fmt}"'
+        return response
+
+    def import_view(self, request):
+        """Upload → a preview of every change (nothing written) → apply, all or nothing."""
+        if not (self.has_add_permission(request) and self.has_change_permission(request)):
+            raise PermissionDenied
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": "Import countries",
+            "form": ImportForm(),
+        }
+        if request.method == "POST" and "confirm" in request.POST:
+            try:
+                rows = self._signer.unsign_object(request.POST["confirm"], max_age=60 * 60)
+            except signing.BadSignature:
+                self.message_user(
+                    request, "The preview has expired; upload the file again.", messages.ERROR
+                )
+                return HttpResponseRedirect(request.path)
+            result = transfer.plan(rows)
+            if not result.errors:
+                with reversion.create_revision():
+                    reversion.set_user(request.user)
+                    reversion.set_comment("Imported from a countries file.")
+                    count = transfer.apply(result)
+                    for row in result.changed:
+                        reversion.add_to_revision(row.form.instance)
+                self.message_user(request, f"{count} countries added or changed.", messages.SUCCESS)
+                return HttpResponseRedirect(reverse("admin:taxonomy_country_changelist"))
+            context["result"] = result  # the data changed since the preview: show why
+        elif request.method == "POST":
+            form = ImportForm(request.POST, request.FILES)
+            context["form"] = form
+            if form.is_valid():
+                upload = form.cleaned_data["file"]
+                try:
+                    rows = transfer.read(upload.read(transfer.MAX_BYTES + 1), upload.name)
+                except transfer.UnreadableFile as error:
+                    form.add_error("file", str(error))
+                else:
+                    result = transfer.plan(rows)
+                    context.update(result=result, filename=upload.name)
+                    if not result.errors and result.changed:
+                        context["confirm"] = self._signer.sign_object(rows, compress=True)
+        return TemplateResponse(request, "admin/taxonomy/country/import.html", context)
+
+
+def _year(chair):
+    return chair.year
 
 
 @admin.register(Chairpersonship)
-class ChairpersonshipAdmin(admin.ModelAdmin):
+class ChairpersonshipAdmin(ReferenceAdmin):
     list_display = ["year", "country"]
     list_select_related = ["country"]
     autocomplete_fields = ["country"]
+    actions = []
 
 
 @admin.register(Place)
-class PlaceAdmin(AliasSearchMixin, admin.ModelAdmin):
+class PlaceAdmin(AliasSearchMixin, ReferenceAdmin):
     list_display = ["name", "country", "slug"]
     list_filter = ["country__group"]
     list_select_related = ["country"]
@@ -118,7 +341,9 @@ class MenuItemForm(forms.ModelForm):
 
 
 @admin.register(MenuItem)
-class MenuItemAdmin(DraggableMPTTAdmin):
+class MenuItemAdmin(TreeAdmin):
+    actions = []
+    guard_deletes = False  # an entry is no term: deleting a heading takes its entries along
     form = MenuItemForm
     list_display = ["tree_actions", "indented_title", "content_type", "url"]
     list_display_links = ["indented_title"]

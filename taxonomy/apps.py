@@ -6,8 +6,20 @@ class TaxonomyConfig(AppConfig):
     verbose_name = "Reference data: terms, countries and the menu"
 
     def ready(self):
-        from . import menu
-        from .models import Chairpersonship, Country, CountryGroup, FieldOfWork, Meeting, MenuItem
+        from . import menu, usage
+        from .models import (
+            Chairpersonship,
+            Country,
+            CountryGroup,
+            FieldOfWork,
+            Meeting,
+            MenuItem,
+            Place,
+        )
 
         menu.register(FieldOfWork, Meeting, Country, CountryGroup)
         menu.watch(Chairpersonship, MenuItem)
+        menu.follow(FieldOfWork, "parent")
+        menu.follow(Meeting, "parent")
+        menu.follow(Country, "group")
+        usage.guard(FieldOfWork, Meeting, CountryGroup, Country, Place)

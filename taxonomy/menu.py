@@ -11,7 +11,7 @@ from uuid import uuid4
 from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 from django.db import models
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import post_delete, post_save, pre_save
 from django.template.loader import render_to_string
 from django.utils import timezone
 from mptt.signals import node_moved
@@ -37,6 +37,101 @@ def watch(*models_):
         post_save.connect(_refresh, sender=model, dispatch_uid=f"{uid}-save")
         post_delete.connect(_refresh, sender=model, dispatch_uid=f"{uid}-delete")
         node_moved.connect(_refresh, sender=model, dispatch_uid=f"{uid}-move")
+
+
+def follow(model, parent_field):
+    """Keep the menu entries of ``model``'s terms beside their siblings' as terms change.
+
+    ``parent_field`` names what groups the terms (a tree's ``parent``, a country's
+    ``group``). A new term gets an entry where its siblings have theirs, in their order; a
+    term that moves (dragged in its tree, or put in another group) takes its entry along,
+    under its new siblings' entries or else under its new parent's entry. Where neither is
+    in the menu, the menu is the editors' and is left alone.
+    """
+    _FOLLOWED[model] = parent_field
+    uid = f"menu-follow-{model._meta.label}"
+    pre_save.connect(_remember_parent, sender=model, dispatch_uid=f"{uid}-pre")
+    post_save.connect(_follow_saved, sender=model, dispatch_uid=f"{uid}-save")
+    if hasattr(model, "_mptt_meta"):
+        node_moved.connect(_follow_moved, sender=model, dispatch_uid=f"{uid}-move")
+
+
+_FOLLOWED = {}
+
+
+def _remember_parent(sender, instance, raw=False, **kwargs):
+    if raw or instance.pk is None or hasattr(instance, "_mptt_meta"):
+        return
+    column = f"{_FOLLOWED[sender]}_id"
+    instance._menu_parent_before = (
+        sender._base_manager.filter(pk=instance.pk).values_list(column, flat=True).first()
+    )
+
+
+def _follow_saved(sender, instance, created, raw=False, **kwargs):
+    if raw:
+        return
+    if created:
+        place_entry(instance, create=True)
+    elif not hasattr(instance, "_mptt_meta"):  # trees report moves by node_moved
+        before = getattr(instance, "_menu_parent_before", None)
+        if before != getattr(instance, f"{_FOLLOWED[sender]}_id"):
+            place_entry(instance)
+
+
+def _follow_moved(sender, instance, **kwargs):
+    place_entry(instance)
+
+
+def place_entry(term, create=False):
+    """Put ``term``'s menu entry where its siblings' entries are, in their order."""
+    model = type(term)
+    content_type = ContentType.objects.get_for_model(model)
+    entries = MenuItem.objects.filter(content_type=content_type)
+    entry = entries.filter(object_id=term.pk).order_by("tree_id", "lft").first()
+    if entry is None and not create:
+        return
+    parent_field = _FOLLOWED[model]
+    parent_id = getattr(term, f"{parent_field}_id")
+    siblings = list(
+        model._default_manager.filter(**{f"{parent_field}_id": parent_id}).values_list(
+            "pk", flat=True
+        )
+    )
+    if term.pk not in siblings:
+        siblings.append(term.pk)
+    beside = {
+        item.object_id: item
+        for item in entries.filter(object_id__in=siblings).exclude(object_id=term.pk)
+    }
+    containers = [item.parent_id for item in beside.values()]
+    if containers:
+        container_id = max(set(containers), key=containers.count)
+    elif entry is not None and parent_id is not None:
+        parent_model = model._meta.get_field(parent_field).related_model
+        parent_type = ContentType.objects.get_for_model(parent_model)
+        container = MenuItem.objects.filter(content_type=parent_type, object_id=parent_id).first()
+        if container is None:
+            return
+        container_id = container.pk
+    else:
+        return
+    if entry is None:
+        entry = MenuItem.objects.create(
+            parent_id=container_id, content_type=content_type, object_id=term.pk
+        )
+    index = siblings.index(term.pk)
+    after = [beside[pk] for pk in siblings[index + 1 :] if pk in beside]
+    before = [beside[pk] for pk in reversed(siblings[:index]) if pk in beside]
+    after = [item for item in after if item.parent_id == container_id]
+    before = [item for item in before if item.parent_id == container_id]
+    if after:
+        entry.move_to(MenuItem.objects.get(pk=after[0].pk), "left")
+    elif before:
+        entry.move_to(MenuItem.objects.get(pk=before[0].pk), "right")
+    else:
+        entry.move_to(MenuItem.objects.get(pk=container_id), "last-child")
+    invalidate()
 
 
 def linkable_models():

@@ -70,6 +70,7 @@ class Term(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     menu_items = GenericRelation("taxonomy.MenuItem")
+    old_addresses = GenericRelation("taxonomy.OldAddress")
 
     objects = TermQuerySet.as_manager()
 
@@ -82,7 +83,20 @@ class Term(models.Model):
     def save(self, *args, **kwargs):
         if not self.slug:
             self.slug = make_slug(self.name)
+        before = None
+        if self.pk is not None:
+            before = type(self)._base_manager.filter(pk=self.pk).values("name", "slug").first()
+        if (
+            before
+            and before["name"] != self.name
+            and name_key(before["name"])
+            not in {name_key(alias) for alias in (self.name, *self.alias_list())}
+        ):
+            # The archive keeps using the old name ("Turkey"): the importer must still know it.
+            self.aliases = "\n".join([*self.alias_list(), before["name"]])
         super().save(*args, **kwargs)
+        if before and before["slug"] != self.slug:
+            OldAddress.remember(self, before["slug"])
 
     def alias_list(self):
         return [line.strip() for line in self.aliases.splitlines() if line.strip()]
@@ -98,6 +112,50 @@ class Term(models.Model):
                 raise ValidationError(
                     {field: f"“{name}” already names {other.name}; a name may mean one term."}
                 )
+
+
+class OldAddress(models.Model):
+    """A slug a term had before it was renamed: its old page answers 301 to the new one.
+
+    Published links, feeds readers and search engines keep working after "Turkey" became
+    "Türkiye". Kept per kind of term, since two kinds may share a slug.
+    """
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
+    object_id = models.PositiveBigIntegerField()
+    term = GenericForeignKey("content_type", "object_id")
+    old_slug = models.SlugField(max_length=200)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "old address"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["content_type", "old_slug"], name="old_address_unique_per_kind"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.old_slug} → {self.term}"
+
+    @classmethod
+    def remember(cls, term, old_slug):
+        """Point ``old_slug`` at ``term``; the term's new slug no longer needs redirecting."""
+        content_type = ContentType.objects.get_for_model(term)
+        cls.objects.filter(content_type=content_type, old_slug=term.slug).delete()
+        cls.objects.update_or_create(
+            content_type=content_type, old_slug=old_slug, defaults={"object_id": term.pk}
+        )
+
+    @classmethod
+    def find(cls, model, slug):
+        """The term of ``model`` that was once at ``slug``, or None."""
+        found = (
+            cls.objects.filter(content_type=ContentType.objects.get_for_model(model), old_slug=slug)
+            .values_list("object_id", flat=True)
+            .first()
+        )
+        return None if found is None else model._default_manager.filter(pk=found).first()
 
 
 class TreeTerm(MPTTModel, Term):

@@ -1,0 +1,265 @@
+"""The countries list as CSV or JSON, and reading it back: preview first, then all or nothing.
+
+Site admins keep the list in a spreadsheet between years, or hand it to another system.
+A row is a country; its group is the group's slug (or name), its chairpersonship years a
+list. A country is matched by slug; rows add or change countries and never delete one (a
+country missing from the file stays as it is). A file with any invalid row writes nothing.
+"""
+
+import csv
+import io
+import json
+from dataclasses import dataclass, field
+
+from django import forms
+from django.db import transaction
+
+from .models import Chairpersonship, Country, CountryGroup
+from .names import name_key
+
+COLUMNS = [
+    "name",
+    "slug",
+    "group",
+    "iso_code",
+    "sort_name",
+    "joined_on",
+    "chairpersonship_years",
+    "aliases",
+    "description",
+]
+FIELDS = ["name", "slug", "group", "iso_code", "sort_name", "joined_on", "aliases", "description"]
+MAX_BYTES = 2 * 1024 * 1024
+
+
+class UnreadableFile(ValueError):
+    """The file as a whole cannot be read (format, encoding, size, columns)."""
+
+
+def export_rows():
+    """Every country, in the menu's order, as plain values."""
+    countries = Country.objects.in_menu_order().prefetch_related("chairpersonships")
+    return [
+        {
+            "name": country.name,
+            "slug": country.slug,
+            "group": country.group.slug,
+            "iso_code": country.iso_code or "",
+            "sort_name": country.sort_name,
+            "joined_on": country.joined_on.isoformat() if country.joined_on else "",
+            "chairpersonship_years": sorted(c.year for c in country.chairpersonships.all()),
+            "aliases": country.alias_list(),
+            "description": country.description,
+        }
+        for country in countries
+    ]
+
+
+def to_csv(rows):
+    """CSV with a header row; lists become one cell ("2021 2025"; aliases one a line)."""
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=COLUMNS, lineterminator="\r\n")
+    writer.writeheader()
+    for row in rows:
+        writer.writerow(
+            {
+                **row,
+                "chairpersonship_years": " ".join(map(str, row["chairpersonship_years"])),
+                "aliases": "\n".join(row["aliases"]),
+            }
+        )
+    return out.getvalue()
+
+
+def to_json(rows):
+    return json.dumps({"countries": rows}, ensure_ascii=False, indent=2) + "\n"
+
+
+def read(data, filename):
+    """Rows from an uploaded file's bytes, as strings and lists; the format by its name."""
+    if len(data) > MAX_BYTES:
+        raise UnreadableFile(f"The file is larger than {MAX_BYTES // (1024 * 1024)} MB.")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise UnreadableFile(f"The file is not UTF-8 text (byte {error.start}).") from None
+    if filename.lower().endswith(".json"):
+        return _read_json(text)
+    if filename.lower().endswith(".csv"):
+        return _read_csv(text)
+    raise UnreadableFile("Choose a .csv or .json file, as the export gives.")
+
+
+def _read_csv(text):
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    missing = [name for name in ("name", "slug", "group") if name not in (reader.fieldnames or [])]
+    if missing:
+        raise UnreadableFile(f"The CSV has no column {', '.join(missing)}.")
+    rows = []
+    try:
+        for row in reader:
+            if None in row:
+                raise UnreadableFile(f"Line {reader.line_num} has more cells than the header.")
+            rows.append(
+                {
+                    **{name: (row.get(name) or "").strip() for name in COLUMNS},
+                    "chairpersonship_years": (row.get("chairpersonship_years") or "").split(),
+                    "aliases": (row.get("aliases") or "").splitlines(),
+                }
+            )
+    except csv.Error as error:
+        raise UnreadableFile(f"The CSV cannot be read: {error}.") from None
+    return rows
+
+
+def _read_json(text):
+    try:
+        document = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise UnreadableFile(
+            f"The JSON cannot be read: {error.msg} (line {error.lineno})."
+        ) from None
+    items = document.get("countries") if isinstance(document, dict) else None
+    if not isinstance(items, list) or not all(isinstance(item, dict) for item in items):
+        raise UnreadableFile('The JSON must be {"countries": [ {…}, … ]}, as the export gives.')
+    rows = []
+    for item in items:
+        row = {name: item.get(name) for name in COLUMNS}
+        for name in FIELDS:
+            if name != "aliases":
+                row[name] = "" if row[name] is None else str(row[name]).strip()
+        for name in ("chairpersonship_years", "aliases"):
+            value = row[name] or []
+            row[name] = [str(v) for v in value] if isinstance(value, list) else [str(value)]
+        rows.append(row)
+    return rows
+
+
+class CountryRowForm(forms.ModelForm):
+    """One row, validated as the admin's form would: the same rules, the same messages."""
+
+    group = forms.CharField()
+    chairpersonship_years = forms.CharField(required=False)
+
+    class Meta:
+        model = Country
+        fields = ["name", "slug", "iso_code", "sort_name", "joined_on", "aliases", "description"]
+
+    def clean_group(self):
+        given = self.cleaned_data["group"]
+        group = CountryGroup.objects.filter(slug=given).first()
+        group = group or CountryGroup.objects.all().resolver().get(name_key(given))
+        if group is None:
+            raise forms.ValidationError(f"No country group “{given}”.")
+        return group
+
+    def clean_chairpersonship_years(self):
+        years = []
+        for value in self.cleaned_data["chairpersonship_years"].split():
+            if not value.isdigit() or not 1973 <= int(value) <= 2200:
+                raise forms.ValidationError(f"“{value}” is not a year between 1973 and 2200.")
+            years.append(int(value))
+        return sorted(set(years))
+
+    def _post_clean(self):
+        if "group" in self.cleaned_data:
+            self.instance.group = self.cleaned_data["group"]
+        super()._post_clean()
+
+
+@dataclass
+class Row:
+    number: int
+    label: str
+    form: CountryRowForm
+    action: str = ""  # "add", "change" or "unchanged"
+    changes: list = field(default_factory=list)
+
+
+@dataclass
+class Plan:
+    """What importing the rows would do, or why it cannot."""
+
+    rows: list
+    errors: list = field(default_factory=list)
+
+    @property
+    def changed(self):
+        return [row for row in self.rows if row.action != "unchanged"]
+
+
+def plan(raw_rows):
+    """Validate every row and work out its changes, writing nothing."""
+    existing = {c.slug: c for c in Country.objects.prefetch_related("chairpersonships")}
+    # The forms change their instances as they validate: compare with values read first.
+    before = {slug: _snapshot(country) for slug, country in existing.items()}
+    result = Plan(rows=[])
+    seen = {"slug": {}, "iso_code": {}, "year": {}}
+    for number, raw in enumerate(raw_rows, start=2):
+        label = raw.get("name") or raw.get("slug") or "(no name)"
+        instance = existing.get(raw.get("slug") or "")
+        data = {
+            **{name: raw.get(name, "") for name in FIELDS},
+            "aliases": "\n".join(a.strip() for a in raw.get("aliases", []) if a.strip()),
+            "chairpersonship_years": " ".join(raw.get("chairpersonship_years", [])),
+        }
+        form = CountryRowForm(data, instance=instance)
+        row = Row(number, label, form)
+        result.rows.append(row)
+        if not form.is_valid():
+            for name, messages in form.errors.items():
+                where = "" if name == "__all__" else f"{name}: "
+                result.errors.extend(f"Row {number} ({label}): {where}{m}" for m in messages)
+            continue
+        cleaned = form.cleaned_data
+        for column, value in (("slug", cleaned["slug"]), ("iso_code", cleaned["iso_code"])):
+            if value and value in seen[column]:
+                result.errors.append(
+                    f"Row {number} ({label}): {column} “{value}” is also on row "
+                    f"{seen[column][value]}."
+                )
+            seen[column].setdefault(value, number)
+        for year in cleaned["chairpersonship_years"]:
+            if year in seen["year"]:
+                result.errors.append(
+                    f"Row {number} ({label}): the {year} chairpersonship is also given to row "
+                    f"{seen['year'][year]}; a year has one chair."
+                )
+            seen["year"].setdefault(year, number)
+        row.action, row.changes = _changes(before.get(raw.get("slug") or ""), cleaned)
+    return result
+
+
+def _snapshot(country):
+    return {
+        **{name: getattr(country, name) for name in FIELDS if name not in ("group", "aliases")},
+        "group": country.group_id,
+        "aliases": country.alias_list(),
+        "chairpersonship_years": sorted(c.year for c in country.chairpersonships.all()),
+    }
+
+
+def _changes(before, cleaned):
+    if before is None:
+        return "add", []
+    after = {
+        **cleaned,
+        "group": cleaned["group"].pk,
+        "aliases": [a.strip() for a in cleaned["aliases"].splitlines() if a.strip()],
+    }
+    changed = [name for name in before if (before[name] or None) != (after[name] or None)]
+    return ("change" if changed else "unchanged"), changed
+
+
+@transaction.atomic
+def apply(result):
+    """Write a valid plan: every row or, on any failure, none."""
+    if result.errors:
+        raise ValueError("A plan with errors is never applied.")
+    for row in result.changed:
+        country = row.form.save()
+        years = row.form.cleaned_data["chairpersonship_years"]
+        Chairpersonship.objects.filter(country=country).exclude(year__in=years).delete()
+        for year in years:
+            Chairpersonship.objects.update_or_create(year=year, defaults={"country": country})
+    return len(result.changed)
