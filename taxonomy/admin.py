@@ -21,7 +21,16 @@ from mptt.admin import DraggableMPTTAdmin
 from reversion.admin import VersionAdmin
 
 from . import menu, transfer, usage
-from .models import Chairpersonship, Country, CountryGroup, FieldOfWork, Meeting, MenuItem, Place
+from .models import (
+    Chairpersonship,
+    Country,
+    CountryGroup,
+    FieldOfWork,
+    Meeting,
+    MenuItem,
+    OldAddress,
+    Place,
+)
 
 
 class AliasSearchMixin:
@@ -70,6 +79,26 @@ class ReferenceAdmin(VersionAdmin):
         in_use = [usage.describe_uses(obj) for obj in objs] if self.guard_deletes else []
         in_use = [reason for reason in in_use if reason]
         return to_delete, model_count, perms_needed, [*protected, *in_use]
+
+    def revision_view(self, request, object_id, version_id, extra_context=None):
+        """A revert writes the row as it was, past ``Term.save``: keep what a save keeps,
+        the address and name it had until now (a 301 and an alias)."""
+        before = self.model._default_manager.filter(pk=object_id).first()
+        response = super().revision_view(request, object_id, version_id, extra_context)
+        after = self.model._default_manager.filter(pk=object_id).first()
+        if response.status_code == 302 and before is not None and after is not None:
+            self.after_revert(before, after)
+        return response
+
+    def after_revert(self, before, after):
+        if getattr(after, "slug", None) is None:
+            return
+        if before.name != after.name and before.name not in after.alias_list():
+            after.aliases = "\n".join([*after.alias_list(), before.name])
+            type(after)._default_manager.filter(pk=after.pk).update(aliases=after.aliases)
+        if before.slug != after.slug:
+            OldAddress.remember(after, before.slug)
+        menu.invalidate()
 
     def delete_model(self, request, obj):
         with reversion.create_revision():
@@ -127,6 +156,16 @@ class TreeAdmin(ReferenceAdmin, DraggableMPTTAdmin):
     list_display_links = ["indented_title"]
     mptt_level_indent = 24
 
+    def delete_selected_tree(self, modeladmin, request, queryset):
+        """mptt's bulk delete skips the confirmation's checks once confirmed: check again."""
+        reasons = [usage.describe_uses(term) for term in queryset] if self.guard_deletes else []
+        reasons = [reason for reason in reasons if reason]
+        if reasons and request.POST.get("post"):
+            for reason in reasons:
+                self.message_user(request, reason, messages.ERROR)
+            return None
+        return super().delete_selected_tree(modeladmin, request, queryset)
+
     def _move_node(self, request):
         """A drag and drop is a change like any other: it leaves a revision in History."""
         with reversion.create_revision():
@@ -138,17 +177,16 @@ class TreeAdmin(ReferenceAdmin, DraggableMPTTAdmin):
                 reversion.add_to_revision(moved)
         return response
 
-    def revision_view(self, request, object_id, version_id, extra_context=None):
-        return self._rebuilding(
-            super().revision_view(request, object_id, version_id, extra_context)
-        )
+    def after_revert(self, before, after):
+        """The revert wrote one term's old tree columns: renumber the tree from the parents
+        (siblings keep their order), so it stays whole, and take its menu entry along."""
+        self.model._tree_manager.rebuild()
+        super().after_revert(before, after)
+        if before.parent_id != after.parent_id and self.model in menu.followed_models():
+            menu.place_entry(self.model._default_manager.get(pk=after.pk))
 
     def recover_view(self, request, version_id, extra_context=None):
-        return self._rebuilding(super().recover_view(request, version_id, extra_context))
-
-    def _rebuilding(self, response):
-        """A revert writes the old tree columns of one term; renumber the whole tree from
-        the parents (siblings keep their order), so the tree stays whole."""
+        response = super().recover_view(request, version_id, extra_context)
         if response.status_code == 302:
             self.model._tree_manager.rebuild()
             menu.invalidate()
@@ -245,12 +283,13 @@ class CountryAdmin(AliasSearchMixin, ReferenceAdmin):
         if request.method == "POST" and "confirm" in request.POST:
             try:
                 rows = self._signer.unsign_object(request.POST["confirm"], max_age=60 * 60)
+                rows = (rows["rows"], rows["first_row"])
             except signing.BadSignature:
                 self.message_user(
                     request, "The preview has expired; upload the file again.", messages.ERROR
                 )
                 return HttpResponseRedirect(request.path)
-            result = transfer.plan(rows)
+            result = transfer.plan(*rows)
             if not result.errors:
                 with reversion.create_revision():
                     reversion.set_user(request.user)
@@ -271,10 +310,13 @@ class CountryAdmin(AliasSearchMixin, ReferenceAdmin):
                 except transfer.UnreadableFile as error:
                     form.add_error("file", str(error))
                 else:
-                    result = transfer.plan(rows)
+                    first_row = 1 if upload.name.lower().endswith(".json") else 2
+                    result = transfer.plan(rows, first_row)
                     context.update(result=result, filename=upload.name)
                     if not result.errors and result.changed:
-                        context["confirm"] = self._signer.sign_object(rows, compress=True)
+                        context["confirm"] = self._signer.sign_object(
+                            {"rows": rows, "first_row": first_row}, compress=True
+                        )
         return TemplateResponse(request, "admin/taxonomy/country/import.html", context)
 
 

@@ -18,7 +18,7 @@ from mptt.signals import node_moved
 
 from .models import Chairpersonship, Country, MenuItem
 
-_VERSION_KEY = "menu:version"
+VERSION_KEY = "menu:version"
 _LINKABLE = []
 
 
@@ -59,6 +59,10 @@ def follow(model, parent_field):
 _FOLLOWED = {}
 
 
+def followed_models():
+    return list(_FOLLOWED)
+
+
 def _remember_parent(sender, instance, raw=False, **kwargs):
     if raw or instance.pk is None or hasattr(instance, "_mptt_meta"):
         return
@@ -76,15 +80,22 @@ def _follow_saved(sender, instance, created, raw=False, **kwargs):
     elif not hasattr(instance, "_mptt_meta"):  # trees report moves by node_moved
         before = getattr(instance, "_menu_parent_before", None)
         if before != getattr(instance, f"{_FOLLOWED[sender]}_id"):
-            place_entry(instance)
+            # A country put in another group joins its new siblings in the menu, or leaves
+            # the menu if they are not in it (the partner groups list no countries there).
+            place_entry(instance, create=True, alone="drop")
 
 
 def _follow_moved(sender, instance, **kwargs):
     place_entry(instance)
 
 
-def place_entry(term, create=False):
-    """Put ``term``'s menu entry where its siblings' entries are, in their order."""
+def place_entry(term, create=False, alone="parent"):
+    """Put ``term``'s menu entry where its siblings' entries are, in their order.
+
+    Where no sibling is in the menu, ``alone`` says what happens to an existing entry:
+    "parent" moves it under its parent's entry (a tree term dragged under another), "drop"
+    deletes it.
+    """
     model = type(term)
     content_type = ContentType.objects.get_for_model(model)
     entries = MenuItem.objects.filter(content_type=content_type)
@@ -107,6 +118,10 @@ def place_entry(term, create=False):
     containers = [item.parent_id for item in beside.values()]
     if containers:
         container_id = max(set(containers), key=containers.count)
+    elif entry is not None and alone == "drop":
+        entries.filter(object_id=term.pk).delete()
+        invalidate()
+        return
     elif entry is not None and parent_id is not None:
         parent_model = model._meta.get_field(parent_field).related_model
         parent_type = ContentType.objects.get_for_model(parent_model)
@@ -148,7 +163,9 @@ def invalidate():
     A random version rather than a timestamp: two changes within one clock tick must still
     give two versions.
     """
-    cache.set(_VERSION_KEY, uuid4().hex, None)
+    version = uuid4().hex
+    cache.set(VERSION_KEY, version, None)
+    return version
 
 
 @dataclass
@@ -218,7 +235,7 @@ def read_tree(year=None):
 def render_menu():
     """The menu's HTML, cached per menu version and year (the chair marker is yearly)."""
     year = timezone.localdate().year
-    version = cache.get_or_set(_VERSION_KEY, lambda: uuid4().hex, None)
+    version = cache.get_or_set(VERSION_KEY, lambda: uuid4().hex, None)
     key = f"menu:html:{version}:{year}"
     html = cache.get(key)
     if html is None:

@@ -5,6 +5,8 @@ Every term has one row here and only here; the menu points at terms rather than 
 their names, so a rename shows everywhere at once.
 """
 
+import re
+
 from django.contrib.contenttypes.fields import GenericForeignKey, GenericRelation
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
@@ -258,6 +260,13 @@ class Country(Term):
         if self.iso_code == "":
             self.iso_code = None
         super().save(*args, **kwargs)
+
+    def clean(self):
+        super().clean()
+        if self.iso_code:
+            self.iso_code = self.iso_code.strip().upper()
+            if not re.fullmatch(r"[A-Z]{2}", self.iso_code):
+                raise ValidationError({"iso_code": "Two letters, as in ISO 3166-1: e.g. AT."})
 
 
 def default_sort_name(name):

@@ -92,11 +92,12 @@ def read(data, filename):
 
 def _read_csv(text):
     reader = csv.DictReader(io.StringIO(text, newline=""))
-    missing = [name for name in ("name", "slug", "group") if name not in (reader.fieldnames or [])]
-    if missing:
-        raise UnreadableFile(f"The CSV has no column {', '.join(missing)}.")
     rows = []
     try:
+        fieldnames = reader.fieldnames or []
+        missing = [name for name in ("name", "slug", "group") if name not in fieldnames]
+        if missing:
+            raise UnreadableFile(f"The CSV has no column {', '.join(missing)}.")
         for row in reader:
             if None in row:
                 raise UnreadableFile(f"Line {reader.line_num} has more cells than the header.")
@@ -119,6 +120,8 @@ def _read_json(text):
         raise UnreadableFile(
             f"The JSON cannot be read: {error.msg} (line {error.lineno})."
         ) from None
+    except (RecursionError, ValueError):  # nested too deep; a number too long to convert
+        raise UnreadableFile("The JSON cannot be read: it is not a countries export.") from None
     items = document.get("countries") if isinstance(document, dict) else None
     if not isinstance(items, list) or not all(isinstance(item, dict) for item in items):
         raise UnreadableFile('The JSON must be {"countries": [ {…}, … ]}, as the export gives.')
@@ -188,14 +191,18 @@ class Plan:
         return [row for row in self.rows if row.action != "unchanged"]
 
 
-def plan(raw_rows):
-    """Validate every row and work out its changes, writing nothing."""
+def plan(raw_rows, first_row=2):
+    """Validate every row and work out its changes, writing nothing.
+
+    Rows are numbered as a spreadsheet shows them (the header is row 1); pass
+    ``first_row=1`` for a JSON list.
+    """
     existing = {c.slug: c for c in Country.objects.prefetch_related("chairpersonships")}
     # The forms change their instances as they validate: compare with values read first.
     before = {slug: _snapshot(country) for slug, country in existing.items()}
     result = Plan(rows=[])
     seen = {"slug": {}, "iso_code": {}, "year": {}}
-    for number, raw in enumerate(raw_rows, start=2):
+    for number, raw in enumerate(raw_rows, start=first_row):
         label = raw.get("name") or raw.get("slug") or "(no name)"
         instance = existing.get(raw.get("slug") or "")
         data = {
@@ -227,7 +234,21 @@ def plan(raw_rows):
                 )
             seen["year"].setdefault(year, number)
         row.action, row.changes = _changes(before.get(raw.get("slug") or ""), cleaned)
+    _check_chairs_left_out(result, seen["year"])
     return result
+
+
+def _check_chairs_left_out(result, years):
+    """A year may only move between countries that are both in the file: a country the
+    file leaves out stays as it is, its chairpersonships too."""
+    in_file = {row.form.data.get("slug") for row in result.rows}
+    for chair in Chairpersonship.objects.filter(year__in=years).select_related("country"):
+        if chair.country.slug not in in_file:
+            number = years[chair.year]
+            result.errors.append(
+                f"Row {number}: the {chair.year} chairpersonship belongs to "
+                f"{chair.country.name}, which is not in the file; add its row to move it."
+            )
 
 
 def _snapshot(country):

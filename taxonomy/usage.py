@@ -143,6 +143,6 @@ def merge(source, target):
             object_id=target.pk
         )
     source.delete()
-    OldAddress.objects.create(content_type=content_type, object_id=target.pk, old_slug=old_slug)
+    OldAddress.remember(target, old_slug)
     menu.invalidate()
     return moved
