@@ -10,16 +10,18 @@ the models and every value is a query parameter.
 
 import datetime as dt
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import django_filters as filters
 from django import forms
+from django.contrib.contenttypes.models import ContentType
 from django.core.validators import RegexValidator
-from django.db import connections, models
+from django.db import connections
 from django.http import QueryDict
 from django.utils import timezone
 
 from institutions.models import Structure
-from taxonomy.models import Country, FieldOfWork
+from taxonomy.models import Country, CountryGroup, FieldOfWork, MenuItem
 
 from .models import Release
 from .search import search
@@ -205,14 +207,33 @@ class Finder:
             return queryset.order_by("-rank", "-published_at", "-pk")
         return queryset.newest_first()
 
-    def facets(self):
-        """Each facet's options with the count it would give, the other filters applied."""
+    @cached_property
+    def facet_list(self):
+        """Each facet's options with the count it would give, the other filters applied.
+
+        Two queries whatever the filters: one for the two trees and the types (a UNION of
+        grouped counts), one for the countries.
+        """
+        trees = self._tree_and_type_rows()
         return [
-            self._tree_facet("field", FieldOfWork, "fields_of_work"),
-            self._tree_facet("source", Structure, "sources"),
+            self._tree_facet("field", trees["field"]),
+            self._tree_facet("source", trees["source"]),
             self._country_facet(),
-            self._type_facet(),
+            self._type_facet(trees["type"]),
         ]
+
+    def facets(self):
+        return self.facet_list
+
+    def total(self):
+        """How many releases match: read from the type facet, so no COUNT of its own.
+
+        Types do not overlap, and the type facet counts under every other filter, so the
+        total is the sum over the chosen types (or all of them).
+        """
+        options = self.facet_list[-1].options
+        chosen = [option for option in options if option.selected]
+        return sum(option.count for option in chosen or options)
 
     def _selected(self, name):
         return {getattr(value, "slug", value) for value in self.cleaned.get(name) or ()}
@@ -227,22 +248,22 @@ class Finder:
             cursor.execute(sql, params)
             return cursor.fetchall()
 
-    def _tree_facet(self, name, model, relation):
-        """Counts for every node of a tree, each over its whole subtree, in one query.
+    def _tree_sql(self, name, model, relation):
+        """Counts for every node of a tree, each over its whole subtree.
 
         One grouped join over the tree's lft/rght ranges: a release filed twice within a
-        subtree counts once there (COUNT DISTINCT).
+        subtree counts once there (COUNT DISTINCT). A leaf's count is its own links; only a
+        node with children needs the range join.
         """
         relation_field = Release._meta.get_field(relation)
         through = relation_field.remote_field.through._meta
         target = through.get_field(relation_field.m2m_reverse_field_name()).column
         tree = model._meta.db_table
         ids_sql, ids_params = self._release_ids(name)
-        # A leaf's count is its own links; only a node with children needs the range
-        # join and a DISTINCT, as one release may be filed twice within its subtree.
-        rows = self._rows(
-            "SELECT node.slug, node.name, node.level, CASE WHEN node.rght = node.lft + 1 "
-            "THEN COALESCE(direct.n, 0) ELSE COALESCE(subtree.n, 0) END "
+        sql = (
+            f"SELECT %s AS facet, node.tree_id * 1000000 + node.lft AS position, node.slug, "
+            "node.name, node.level, CASE WHEN node.rght = node.lft + 1 "
+            "THEN COALESCE(direct.n, 0) ELSE COALESCE(subtree.n, 0) END AS n "
             f"FROM {tree} node LEFT JOIN ("
             f"SELECT link.{target} AS id, COUNT(*) AS n FROM {through.db_table} link "
             f"WHERE link.release_id IN ({ids_sql}) GROUP BY link.{target}"
@@ -254,9 +275,29 @@ class Finder:
             f"JOIN {through.db_table} link ON link.{target} = below.id "
             f"WHERE node.rght > node.lft + 1 AND link.release_id IN ({ids_sql})"
             ") pairs GROUP BY id"
-            ") subtree ON subtree.id = node.id ORDER BY node.tree_id, node.lft",
-            [*ids_params, *ids_params],
+            ") subtree ON subtree.id = node.id"
         )
+        return sql, [name, *ids_params, *ids_params]
+
+    def _tree_and_type_rows(self):
+        field_sql, field_params = self._tree_sql("field", FieldOfWork, "fields_of_work")
+        source_sql, source_params = self._tree_sql("source", Structure, "sources")
+        ids_sql, ids_params = self._release_ids("type")
+        type_sql = (
+            f"SELECT 'type' AS facet, 0 AS position, release.type, '', 0, COUNT(*) "
+            f"FROM {Release._meta.db_table} release WHERE release.id IN ({ids_sql}) "
+            "GROUP BY release.type"
+        )
+        rows = self._rows(
+            f"{field_sql} UNION ALL {source_sql} UNION ALL {type_sql} ORDER BY 1, 2",
+            [*field_params, *source_params, *ids_params],
+        )
+        grouped = {"field": [], "source": [], "type": []}
+        for facet, _position, *row in rows:
+            grouped[facet].append(row)
+        return grouped
+
+    def _tree_facet(self, name, rows):
         selected = self._selected(name)
         options = [
             Option(slug, label, n, slug in selected, level) for slug, label, level, n in rows
@@ -264,37 +305,37 @@ class Finder:
         return Facet(name, self.filterset.filters[name].label, options)
 
     def _country_facet(self):
-        """Per country, releases dated there or related to it, each counted once."""
+        """Per country, in the menu's order: releases dated there or related to it, each
+        counted once; the countries and their counts in one query."""
         ids_sql, ids_params = self._release_ids("country")
         release = Release._meta.db_table
         place = Release._meta.get_field("place").related_model._meta.db_table
         related = Release.countries.through._meta.db_table
-        # Each (country, release) pair once, whether dated there, related, or both.
-        counts = self._rows(
-            "SELECT country_id, COUNT(*) FROM ("
+        country, group = Country._meta.db_table, CountryGroup._meta.db_table
+        rows = self._rows(
+            "SELECT country.slug, country.name, COALESCE(counted.n, 0) "
+            f"FROM {country} country JOIN {group} grp ON grp.id = country.group_id "
+            f"LEFT JOIN (SELECT object_id, MIN(lft) AS lft FROM {MenuItem._meta.db_table} "
+            "WHERE content_type_id = %s GROUP BY object_id) entry "
+            "ON entry.object_id = country.id "
+            "LEFT JOIN (SELECT country_id, COUNT(*) AS n FROM ("
+            # Each (country, release) pair once, whether dated there, related, or both.
             f"SELECT place.country_id, release.id AS release_id FROM {release} release "
             f"JOIN {place} place ON place.id = release.place_id "
             f"WHERE place.country_id IS NOT NULL AND release.id IN ({ids_sql}) "
             f"UNION SELECT related.country_id, related.release_id FROM {related} related "
             f"WHERE related.release_id IN ({ids_sql})"
-            ") pairs GROUP BY country_id",
-            [*ids_params, *ids_params],
+            ") pairs GROUP BY country_id) counted ON counted.country_id = country.id "
+            "ORDER BY grp.position, CASE WHEN entry.lft IS NULL THEN 1 ELSE 0 END, "
+            "entry.lft, country.sort_name",
+            [ContentType.objects.get_for_model(Country).pk, *ids_params, *ids_params],
         )
-        countries = Country.objects.in_menu_order().values_list("pk", "slug", "name")
-        counts = dict(counts)
         selected = self._selected("country")
-        options = [
-            Option(slug, name, counts.get(pk, 0), slug in selected) for pk, slug, name in countries
-        ]
+        options = [Option(slug, name, n, slug in selected) for slug, name, n in rows]
         return Facet("country", "Country", options)
 
-    def _type_facet(self):
-        counts = dict(
-            self.filtered(without="type")
-            .order_by()
-            .values_list("type")
-            .annotate(n=models.Count("pk"))
-        )
+    def _type_facet(self, rows):
+        counts = {value: n for value, _name, _level, n in rows}
         selected = self._selected("type")
         options = [
             Option(value, label, counts.get(value, 0), value in selected)

@@ -64,6 +64,7 @@ class FinderView(ListView):
 
     def paginate_queryset(self, queryset, page_size):
         paginator = self.get_paginator(queryset, page_size)
+        paginator.count = self.finder.total()  # known from the facets: no COUNT query
         raw = self.request.GET.get("page", "1")
         try:
             page = paginator.page(int(raw))
@@ -136,8 +137,10 @@ class ReleaseDetailView(DetailView):
             allowed = EditorialScope.sources_for(user)
             preview = releases.from_sources(allowed) if allowed is not None else releases
             releases = preview | Release.objects.published()
-        return releases.select_related("place__country").prefetch_related(
-            "sources", "fields_of_work", "countries", "meetings", "attachments"
+        return (
+            releases.select_related("place__country")
+            .with_terms("sources", "fields_of_work", "countries", "meetings")
+            .prefetch_related("attachments")
         )
 
     def dispatch(self, request, *args, **kwargs):

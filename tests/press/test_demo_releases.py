@@ -202,7 +202,7 @@ def test_queries_grow_only_with_the_number_of_batches():
     per_batch = two_batches - one_batch
     assert per_batch <= 5  # slugs checked, releases, sources, fields of work, countries
     assert four_batches == one_batch + 3 * per_batch
-    assert one_batch <= 12
+    assert one_batch <= 13  # and the catalogue, the transaction, the page-cache bump
 
 
 def test_the_public_list_answers_after_a_run(client):

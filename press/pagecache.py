@@ -1,0 +1,135 @@
+"""Whole public pages cached for visitors, and never stale.
+
+A visitor's page (no session cookie: staff with one see previews and always get a fresh
+page) is cached under its path, its query string, the year, and two versions: the menu's
+(any change to a term, a chairpersonship or a menu entry) and the content's (any save,
+publish, unpublish or delete of a release or its attachments, any change to places). A
+change bumps a version, so the next request renders afresh, on every process sharing the
+cache. A release scheduled for later is published by the clock, not by a write: the
+content version carries the time the next one falls due and is bumped when it passes.
+
+Every cached page carries an ETag and a Last-Modified date, and answers a matching
+conditional GET with 304 and no body.
+"""
+
+import hashlib
+import time
+from functools import wraps
+from uuid import uuid4
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.http import HttpResponse
+from django.utils import timezone
+from django.utils.cache import get_conditional_response, patch_vary_headers
+from django.utils.http import http_date
+
+from taxonomy import menu
+
+CONTENT_KEY = "content:version"
+PAGE_TIMEOUT = 60 * 60 * 24
+KEPT_HEADERS = ("Content-Type", "Content-Language", "Link", "X-Robots-Tag")
+
+
+def _next_due():
+    """When the next scheduled release goes public (a timestamp), or None."""
+    from .models import Release
+
+    due = (
+        Release.objects.filter(status=Release.Status.PUBLISHED, published_at__gt=timezone.now())
+        .order_by("published_at")
+        .values_list("published_at", flat=True)
+        .first()
+    )
+    return due.timestamp() if due else None
+
+
+def bump(**kwargs):
+    """Make every cached page stale: call after any change a public page may show."""
+    state = {"version": uuid4().hex, "at": time.time(), "due": _next_due()}
+    cache.set(CONTENT_KEY, state, None)
+    return state
+
+
+def _versions():
+    """The content state and the menu version, in one round trip to the cache."""
+    found = cache.get_many([CONTENT_KEY, menu.VERSION_KEY])
+    state = found.get(CONTENT_KEY)
+    if state is None or (state["due"] is not None and time.time() >= state["due"]):
+        state = bump()
+    return state, found.get(menu.VERSION_KEY) or menu.invalidate()
+
+
+def _key(request, state, menu_version):
+    query = sorted(request.GET.lists())
+    raw = f"{request.scheme}://{request.get_host()}{request.path}?{query!r}|{timezone.localdate().year}"
+    digest = hashlib.sha256(raw.encode()).hexdigest()[:32]
+    return f"page:{state['version']}:{menu_version}:{digest}"
+
+
+def _is_visitor(request):
+    return settings.SESSION_COOKIE_NAME not in request.COOKIES
+
+
+def _cacheable(response):
+    return (
+        response.status_code == 200
+        and not response.streaming
+        and not response.cookies
+        and "private" not in response.get("Cache-Control", "")
+    )
+
+
+def visitor_cache(view):
+    """Serve ``view``'s pages to visitors from the cache; see the module's docstring."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if request.method not in ("GET", "HEAD") or not _is_visitor(request):
+            return view(request, *args, **kwargs)
+        state, menu_version = _versions()
+        key = _key(request, state, menu_version)
+        entry = cache.get(key)
+        if entry is None:
+            response = view(request, *args, **kwargs)
+            if hasattr(response, "render") and callable(response.render):
+                response = response.render()
+            if not _cacheable(response):
+                return response
+            entry = {
+                "content": response.content,
+                "headers": {name: response[name] for name in KEPT_HEADERS if name in response},
+                "etag": f'"{hashlib.sha256(response.content).hexdigest()[:32]}"',
+                "modified": int(state["at"]),
+            }
+            timeout = PAGE_TIMEOUT
+            if state["due"] is not None:
+                timeout = max(1, min(timeout, int(state["due"] - time.time()) + 1))
+            cache.set(key, entry, timeout)
+        not_modified = get_conditional_response(
+            request, etag=entry["etag"], last_modified=entry["modified"]
+        )
+        response = not_modified or HttpResponse(entry["content"])
+        for name, value in entry["headers"].items():
+            response[name] = value
+        response["ETag"] = entry["etag"]
+        response["Last-Modified"] = http_date(entry["modified"])
+        # Browsers and proxies may keep the page but must ask again each time (cheap: 304).
+        response["Cache-Control"] = "public, no-cache"
+        patch_vary_headers(response, ["Cookie"])
+        return response
+
+    return wrapped
+
+
+def watch(*models):
+    """Bump the content version whenever a row of ``models`` (or its links) changes."""
+    for model in models:
+        uid = f"page-cache-{model._meta.label}"
+        post_save.connect(bump, sender=model, dispatch_uid=f"{uid}-save")
+        post_delete.connect(bump, sender=model, dispatch_uid=f"{uid}-delete")
+        for field in model._meta.many_to_many:
+            m2m_changed.connect(
+                bump, sender=field.remote_field.through, dispatch_uid=f"{uid}-{field.name}"
+            )
