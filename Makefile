@@ -26,8 +26,7 @@ run: $(VENV)/.installed
 serve: $(VENV)/.installed
 	$(MANAGE) collectstatic --noinput --verbosity 0
 	$(MANAGE) migrate --noinput
-	$(BIN)/gunicorn osce_site.wsgi --bind $(HOST):$(PORT) --workers $${WEB_CONCURRENCY:-2} \
-		--forwarded-allow-ips="$${FORWARDED_ALLOW_IPS:-127.0.0.1}" --access-logfile -
+	HOST=$(HOST) PORT=$(PORT) $(BIN)/gunicorn osce_site.wsgi --config python:osce_site.gunicorn_conf
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .

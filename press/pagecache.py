@@ -9,10 +9,15 @@ cache. A release scheduled for later is published by the clock, not by a write: 
 content version carries the time the next one falls due and is bumped when it passes.
 
 Every cached page carries an ETag and a Last-Modified date, and answers a matching
-conditional GET with 304 and no body.
+conditional GET with 304 and no body. HTTP dates have whole seconds, so a page served
+within the second of the last change carries no Last-Modified: a second change in that
+same second would otherwise leave the date as it was and a client's If-Modified-Since would
+keep the old page. Any page that carries a date was rendered after all of that second's
+changes, and any later change gives a later date.
 """
 
 import hashlib
+import math
 import time
 from functools import wraps
 from uuid import uuid4
@@ -52,13 +57,27 @@ def bump(**kwargs):
     return state
 
 
-def _versions():
-    """The content state and the menu version, in one round trip to the cache."""
-    found = cache.get_many([CONTENT_KEY, menu.VERSION_KEY])
+def _changed(using=None, **kwargs):
+    menu.now_and_on_commit(bump, using)
+
+
+def versions():
+    """The content state, the menu version and the last change's time, in one round trip."""
+    found = cache.get_many([CONTENT_KEY, menu.VERSION_KEY, menu.CHANGED_KEY])
     state = found.get(CONTENT_KEY)
     if state is None or (state["due"] is not None and time.time() >= state["due"]):
         state = bump()
-    return state, found.get(menu.VERSION_KEY) or menu.invalidate()
+    if menu.VERSION_KEY in found and menu.CHANGED_KEY in found:
+        menu_version, menu_at = found[menu.VERSION_KEY], found[menu.CHANGED_KEY]
+    else:
+        menu_version, menu_at = menu.state()
+    return state, menu_version, max(state["at"], menu_at)
+
+
+def _last_modified(changed_at):
+    """The Last-Modified date for a page, or None within the second of the last change."""
+    date = math.floor(changed_at) + 1
+    return date if time.time() >= date else None
 
 
 def _key(request, state, menu_version):
@@ -88,7 +107,7 @@ def visitor_cache(view):
     def wrapped(request, *args, **kwargs):
         if request.method not in ("GET", "HEAD") or not _is_visitor(request):
             return view(request, *args, **kwargs)
-        state, menu_version = _versions()
+        state, menu_version, changed_at = versions()
         key = _key(request, state, menu_version)
         entry = cache.get(key)
         if entry is None:
@@ -101,20 +120,19 @@ def visitor_cache(view):
                 "content": response.content,
                 "headers": {name: response[name] for name in KEPT_HEADERS if name in response},
                 "etag": f'"{hashlib.sha256(response.content).hexdigest()[:32]}"',
-                "modified": int(state["at"]),
             }
             timeout = PAGE_TIMEOUT
             if state["due"] is not None:
                 timeout = max(1, min(timeout, int(state["due"] - time.time()) + 1))
             cache.set(key, entry, timeout)
-        not_modified = get_conditional_response(
-            request, etag=entry["etag"], last_modified=entry["modified"]
-        )
+        modified = _last_modified(changed_at)
+        not_modified = get_conditional_response(request, etag=entry["etag"], last_modified=modified)
         response = not_modified or HttpResponse(entry["content"])
         for name, value in entry["headers"].items():
             response[name] = value
         response["ETag"] = entry["etag"]
-        response["Last-Modified"] = http_date(entry["modified"])
+        if modified is not None:
+            response["Last-Modified"] = http_date(modified)
         # Browsers and proxies may keep the page but must ask again each time (cheap: 304).
         response["Cache-Control"] = "public, no-cache"
         patch_vary_headers(response, ["Cookie"])
@@ -127,9 +145,9 @@ def watch(*models):
     """Bump the content version whenever a row of ``models`` (or its links) changes."""
     for model in models:
         uid = f"page-cache-{model._meta.label}"
-        post_save.connect(bump, sender=model, dispatch_uid=f"{uid}-save")
-        post_delete.connect(bump, sender=model, dispatch_uid=f"{uid}-delete")
+        post_save.connect(_changed, sender=model, dispatch_uid=f"{uid}-save")
+        post_delete.connect(_changed, sender=model, dispatch_uid=f"{uid}-delete")
         for field in model._meta.many_to_many:
             m2m_changed.connect(
-                bump, sender=field.remote_field.through, dispatch_uid=f"{uid}-{field.name}"
+                _changed, sender=field.remote_field.through, dispatch_uid=f"{uid}-{field.name}"
             )

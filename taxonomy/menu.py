@@ -5,12 +5,13 @@ point at (:func:`register`), so this module can read every entry with its term's
 name and slug in one SQL statement without importing those apps.
 """
 
+import time
 from dataclasses import dataclass, field
 from uuid import uuid4
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
-from django.db import models
+from django.db import models, transaction
 from django.db.models.signals import post_delete, post_save, pre_save
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -19,6 +20,7 @@ from mptt.signals import node_moved
 from .models import Chairpersonship, Country, MenuItem
 
 VERSION_KEY = "menu:version"
+CHANGED_KEY = "menu:changed"
 _LINKABLE = []
 
 
@@ -153,19 +155,42 @@ def linkable_models():
     return list(_LINKABLE)
 
 
-def _refresh(**kwargs):
-    invalidate()
+def now_and_on_commit(func, using=None):
+    """Call ``func`` now and again when the current transaction commits.
+
+    Now, for this process's next request; on commit, because a visitor served between the
+    first call and the commit still sees the old rows and would cache them under the new
+    version. Several changes in one transaction share one call on commit.
+    """
+    func()
+    connection = transaction.get_connection(using)
+    if connection.in_atomic_block and not any(
+        entry[1] is func for entry in connection.run_on_commit
+    ):
+        transaction.on_commit(func, using=using)
+
+
+def _refresh(using=None, **kwargs):
+    now_and_on_commit(invalidate, using)
 
 
 def invalidate():
     """Make the next request render the menu afresh (all processes sharing the cache).
 
     A random version rather than a timestamp: two changes within one clock tick must still
-    give two versions.
+    give two versions. The time is kept beside it for the pages' Last-Modified.
     """
     version = uuid4().hex
-    cache.set(VERSION_KEY, version, None)
+    cache.set_many({VERSION_KEY: version, CHANGED_KEY: time.time()}, None)
     return version
+
+
+def state():
+    """The menu's version and the time of its last change, creating them when missing."""
+    found = cache.get_many([VERSION_KEY, CHANGED_KEY])
+    if len(found) < 2:
+        return invalidate(), cache.get(CHANGED_KEY)
+    return found[VERSION_KEY], found[CHANGED_KEY]
 
 
 @dataclass
@@ -235,7 +260,7 @@ def read_tree(year=None):
 def render_menu():
     """The menu's HTML, cached per menu version and year (the chair marker is yearly)."""
     year = timezone.localdate().year
-    version = cache.get_or_set(VERSION_KEY, lambda: uuid4().hex, None)
+    version = cache.get(VERSION_KEY) or invalidate()
     key = f"menu:html:{version}:{year}"
     html = cache.get(key)
     if html is None:
