@@ -105,7 +105,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 if os.environ.get("REDIS_URL"):
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "osce_site.cache.SharedClientRedisCache",  # Django's, one client a pool
             "LOCATION": os.environ["REDIS_URL"],
         }
     }
