@@ -34,6 +34,9 @@ from taxonomy import menu
 
 CONTENT_KEY = "content:version"
 PAGE_TIMEOUT = 60 * 60 * 24
+LOCK_TIMEOUT = 30  # seconds a render may hold its lock; a crashed process's lock expires
+LOCK_WAIT = 5  # seconds a request waits for another's render before rendering itself
+LOCK_POLL = 0.02
 KEPT_HEADERS = ("Content-Type", "Content-Language", "Link", "X-Robots-Tag")
 
 
@@ -61,9 +64,10 @@ def _changed(using=None, **kwargs):
     menu.now_and_on_commit(bump, using)
 
 
-def versions():
-    """The content state, the menu version and the last change's time, in one round trip."""
-    found = cache.get_many([CONTENT_KEY, menu.VERSION_KEY, menu.CHANGED_KEY])
+def versions(*also):
+    """The content state, the menu version and the last change's time, in one round trip
+    to the cache, with the values at the keys ``also`` (a dict) when asked for."""
+    found = cache.get_many([CONTENT_KEY, menu.VERSION_KEY, menu.CHANGED_KEY, *also])
     state = found.get(CONTENT_KEY)
     if state is None or (state["due"] is not None and time.time() >= state["due"]):
         state = bump()
@@ -71,7 +75,10 @@ def versions():
         menu_version, menu_at = found[menu.VERSION_KEY], found[menu.CHANGED_KEY]
     else:
         menu_version, menu_at = menu.state()
-    return state, menu_version, max(state["at"], menu_at)
+    changed_at = max(state["at"], menu_at)
+    if also:
+        return state, menu_version, changed_at, {key: found.get(key) for key in also}
+    return state, menu_version, changed_at
 
 
 def _last_modified(changed_at):
@@ -80,11 +87,12 @@ def _last_modified(changed_at):
     return date if time.time() >= date else None
 
 
-def _key(request, state, menu_version):
+def _key(request):
+    """The page's place in the cache: one per address, whatever the versions, so a page is
+    fetched with the versions in one round trip and a new render replaces the old."""
     query = sorted(request.GET.lists())
     raw = f"{request.scheme}://{request.get_host()}{request.path}?{query!r}|{timezone.localdate().year}"
-    digest = hashlib.sha256(raw.encode()).hexdigest()[:32]
-    return f"page:{state['version']}:{menu_version}:{digest}"
+    return f"page:{hashlib.sha256(raw.encode()).hexdigest()[:32]}"
 
 
 def _is_visitor(request):
@@ -100,6 +108,61 @@ def _cacheable(response):
     )
 
 
+def _entry(response):
+    """What the cache keeps of a rendered page, or None when it may not be cached."""
+    if hasattr(response, "render") and callable(response.render):
+        response = response.render()
+    if not _cacheable(response):
+        return None
+    return {
+        "content": response.content,
+        "headers": {name: response[name] for name in KEPT_HEADERS if name in response},
+        "etag": f'"{hashlib.sha256(response.content).hexdigest()[:32]}"',
+    }
+
+
+def cached_once(key, compute, timeout, *, found=None, stamp=None):
+    """The value cached at ``key``, else ``compute()``'s (stored unless None), computed by
+    one process at a time among all sharing the cache.
+
+    ``found`` is the value already read from ``key``, if any. With a ``stamp``, a value
+    counts only if it carries the same one (``value["stamp"]``): an older render left at
+    the key is replaced.
+
+    After a publish every page and every facet count is missing at once; without this,
+    each request arriving for a busy page during its first render (most of a second for a
+    finder page at 100,000 releases) would render it again. The others wait for the value
+    instead, and compute it themselves only if the first gives up (its value was not for
+    the cache, or ``LOCK_WAIT`` seconds passed).
+    """
+
+    def usable(value):
+        return value is not None and (stamp is None or value.get("stamp") == stamp)
+
+    value = found if found is not None else cache.get(key)
+    if usable(value):
+        return value
+    lock = f"{key}:{stamp}:computing" if stamp else f"{key}:computing"
+    if not cache.add(lock, 1, LOCK_TIMEOUT):
+        deadline = time.monotonic() + LOCK_WAIT
+        while time.monotonic() < deadline:
+            time.sleep(LOCK_POLL)
+            value = cache.get(key)
+            if usable(value):
+                return value
+            if cache.get(lock) is None:
+                break
+        lock = None
+    try:
+        value = compute()
+        if value is not None:
+            cache.set(key, value, timeout)
+        return value
+    finally:
+        if lock:
+            cache.delete(lock)
+
+
 def visitor_cache(view):
     """Serve ``view``'s pages to visitors from the cache; see the module's docstring."""
 
@@ -107,24 +170,24 @@ def visitor_cache(view):
     def wrapped(request, *args, **kwargs):
         if request.method not in ("GET", "HEAD") or not _is_visitor(request):
             return view(request, *args, **kwargs)
-        state, menu_version, changed_at = versions()
-        key = _key(request, state, menu_version)
-        entry = cache.get(key)
+        key = _key(request)
+        state, menu_version, changed_at, found = versions(key)
+        stamp = f"{state['version']}:{menu_version}"
+        rendered = {}
+
+        def render():
+            rendered["response"] = response = view(request, *args, **kwargs)
+            entry = _entry(response)
+            if entry is not None:
+                entry["stamp"] = stamp
+            return entry
+
+        timeout = PAGE_TIMEOUT
+        if state["due"] is not None:  # the page changes when that release goes public
+            timeout = max(1, min(timeout, int(state["due"] - time.time()) + 1))
+        entry = cached_once(key, render, timeout, found=found[key], stamp=stamp)
         if entry is None:
-            response = view(request, *args, **kwargs)
-            if hasattr(response, "render") and callable(response.render):
-                response = response.render()
-            if not _cacheable(response):
-                return response
-            entry = {
-                "content": response.content,
-                "headers": {name: response[name] for name in KEPT_HEADERS if name in response},
-                "etag": f'"{hashlib.sha256(response.content).hexdigest()[:32]}"',
-            }
-            timeout = PAGE_TIMEOUT
-            if state["due"] is not None:
-                timeout = max(1, min(timeout, int(state["due"] - time.time()) + 1))
-            cache.set(key, entry, timeout)
+            return rendered["response"]  # not for the cache (an error, a redirect): as is
         modified = _last_modified(changed_at)
         not_modified = get_conditional_response(request, etag=entry["etag"], last_modified=modified)
         response = not_modified or HttpResponse(entry["content"])

@@ -10,6 +10,8 @@ next visitor request must show it on every page that lists the release.
 import datetime as dt
 import email.utils
 import re
+import threading
+import time
 
 import pytest
 import time_machine
@@ -17,7 +19,8 @@ from django.core.cache import cache, caches
 from django.core.cache.backends.locmem import LocMemCache
 from django.core.files.base import ContentFile
 from django.db import connection
-from django.test import Client
+from django.http import HttpResponse
+from django.test import Client, RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
@@ -776,3 +779,84 @@ def test_head_fills_and_reads_the_cache(moldova, django_assert_max_num_queries):
     publish_with_a_model_save(moldova(title=DRAFT_TITLE, status=Status.DRAFT))
     assert visit(url, method="head")["ETag"] != head["ETag"]
     assert DRAFT_TITLE in visit(url).content.decode()
+
+
+# ---------------------------------------------------------------------------------------
+# A page missing for many visitors at once is rendered once
+
+
+def slow_view(calls, started, release, status=200):
+    def view(request):
+        calls.append(request.path)
+        started.set()
+        assert release.wait(5), "the test never released the render"
+        return HttpResponse(f"rendered for {request.path}", status=status)
+
+    return pagecache.visitor_cache(view)
+
+
+def in_threads(view, count):
+    responses = [None] * count
+
+    def visit_once(index):
+        responses[index] = view(RequestFactory().get("/press-releases/"))
+
+    threads = [threading.Thread(target=visit_once, args=(n,)) for n in range(count)]
+    return threads, responses
+
+
+def test_concurrent_visitors_of_a_missing_page_wait_for_one_render():
+    pagecache.versions()  # the versions exist, as on a live site after its first request
+    calls, started, release = [], threading.Event(), threading.Event()
+    view = slow_view(calls, started, release)
+    threads, responses = in_threads(view, 4)
+    threads[0].start()
+    assert started.wait(5)
+    for thread in threads[1:]:
+        thread.start()
+    time.sleep(0.2)  # the other three are waiting for the first render
+    release.set()
+    for thread in threads:
+        thread.join(10)
+
+    assert calls == ["/press-releases/"]
+    assert {response.status_code for response in responses} == {200}
+    assert {response.content for response in responses} == {b"rendered for /press-releases/"}
+    assert len({response["ETag"] for response in responses}) == 1
+
+
+def test_a_render_not_for_the_cache_lets_the_waiting_visitors_render_their_own():
+    pagecache.versions()
+    calls, started, release = [], threading.Event(), threading.Event()
+    view = slow_view(calls, started, release, status=404)
+    threads, responses = in_threads(view, 3)
+    threads[0].start()
+    assert started.wait(5)
+    for thread in threads[1:]:
+        thread.start()
+    time.sleep(0.2)
+    release.set()
+    for thread in threads:
+        thread.join(10)
+
+    assert len(calls) == 3  # nothing to wait for: each answered for itself
+    assert {response.status_code for response in responses} == {404}
+
+
+def test_a_lock_left_by_a_crashed_render_delays_but_never_blocks(monkeypatch):
+    state, menu_version, _ = pagecache.versions()
+    monkeypatch.setattr(pagecache, "LOCK_WAIT", 0.2)
+    calls, started, release = [], threading.Event(), threading.Event()
+    release.set()
+    view = slow_view(calls, started, release)
+    request = RequestFactory()
+    key = pagecache._key(request.get("/press-releases/"))
+    stamp = f"{state['version']}:{menu_version}"
+    cache.set(f"{key}:{stamp}:computing", 1, 30)  # a process died while rendering
+
+    began = time.monotonic()
+    response = view(request.get("/press-releases/"))
+    assert response.status_code == 200
+    assert 0.2 <= time.monotonic() - began < 2
+    assert calls == ["/press-releases/"]
+    assert cache.get(key) is not None  # and the page is cached for the next visitor
