@@ -165,15 +165,26 @@ class ReleaseQuerySet(models.QuerySet):
 
     def before(self, release):
         """Releases published before ``release`` (ties broken by id, as the lists sort)."""
-        moment = release.published_at
-        return self.filter(
-            models.Q(published_at__lt=moment) | models.Q(published_at=moment, pk__lt=release.pk)
-        )
+        return self.older_than(release.published_at, release.pk)
 
     def after(self, release):
-        moment = release.published_at
+        return self.newer_than(release.published_at, release.pk)
+
+    def older_than(self, moment, pk):
+        """Before (``moment``, ``pk``) in the lists' order: a keyset step, not an OFFSET.
+
+        The redundant bound on the date alone lets the database start its index scan at
+        ``moment`` instead of filtering everything newer.
+        """
         return self.filter(
-            models.Q(published_at__gt=moment) | models.Q(published_at=moment, pk__gt=release.pk)
+            models.Q(published_at__lt=moment) | models.Q(published_at=moment, pk__lt=pk),
+            published_at__lte=moment,
+        )
+
+    def newer_than(self, moment, pk):
+        return self.filter(
+            models.Q(published_at__gt=moment) | models.Q(published_at=moment, pk__gt=pk),
+            published_at__gte=moment,
         )
 
     def about_countries(self, countries):
@@ -295,7 +306,10 @@ class Release(models.Model):
         ordering = ["-published_at", "-pk"]
         permissions = [("publish_release", "Can publish, schedule and unpublish releases")]
         indexes = [
-            models.Index(fields=["status", "-published_at"], name="release_public_order"),
+            # With the id, the lists' exact order: deep pages walk the index alone.
+            models.Index(fields=["status", "-published_at", "-id"], name="release_list_order"),
+            # The admin's list: every status, newest first.
+            models.Index(fields=["-published_at", "-id"], name="release_admin_order"),
             models.Index(fields=["type", "-published_at"], name="release_type_order"),
             SearchIndex(fields=["search_vector"], name="release_search"),
         ]

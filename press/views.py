@@ -5,7 +5,7 @@ Every release a visitor can reach starts from ``Release.objects.published()``.
 
 from dataclasses import dataclass
 
-from django.core.paginator import InvalidPage
+from django.core.paginator import InvalidPage, Page
 from django.db import DatabaseError, connection
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
@@ -19,7 +19,7 @@ from mptt.utils import get_cached_trees
 from institutions.models import Structure
 from taxonomy.models import Chairpersonship, Country, FieldOfWork, Meeting, OldAddress
 
-from .finder import Finder
+from .finder import Finder, cursor, parse_cursor
 from .models import EditorialScope, Release, SlugRedirect
 from .search import snippet
 
@@ -59,22 +59,51 @@ class FinderView(ListView):
         return super().dispatch(request, *args, **kwargs)
 
     def get_queryset(self):
-        self.finder = Finder(self.request.GET, self.base_queryset())
+        self.finder = Finder(self.request.GET, self.base_queryset(), scope=self.request.path)
         return self.finder.results()
 
     def paginate_queryset(self, queryset, page_size):
+        """The page asked for: by a keyset step when the link carries a position (the
+        Newer and Older links do), else by its number, the ids first (deferred join)."""
         paginator = self.get_paginator(queryset, page_size)
         paginator.count = self.finder.total()  # known from the facets: no COUNT query
         raw = self.request.GET.get("page", "1")
         try:
-            page = paginator.page(int(raw))
+            number = paginator.validate_number(int(raw))
         except (ValueError, InvalidPage):
             self.page_error = (
                 f"There is no page “{raw[:20]}”: pages run from 1 to {paginator.num_pages}. "
                 "Showing the first page."
             )
-            page = paginator.page(1)
+            number = 1
+        step = self.keyset_step()
+        if step and number > 1 and not self.page_error:
+            rows = self.finder.seek(queryset, *step, page_size)
+        elif number > self.deferred_from:
+            offset = (number - 1) * page_size
+            ids = list(queryset.values_list("pk", flat=True)[offset : offset + page_size])
+            rows = list(queryset.filter(pk__in=ids))
+        else:
+            rows = list(queryset[(number - 1) * page_size : number * page_size])
+        page = Page(rows, number, paginator)
         return paginator, page, page.object_list, page.has_other_pages()
+
+    deferred_from = 10  # beyond this page, an OFFSET over ids is cheaper than over rows
+
+    def keyset_step(self):
+        """("after" | "before", position) from the query string, or None; a position that
+        does not parse is the page's error, and the page is then found by its number."""
+        for direction in ("after", "before"):
+            if direction in self.request.GET:
+                position = parse_cursor(self.request.GET[direction])
+                if position is None:
+                    self.page_error = (
+                        "That link to a page of results is damaged: showing the page "
+                        "by its number instead."
+                    )
+                    return None
+                return None if self.finder.sort == "relevance" else (direction, position)
+        return None
 
     def feed_url(self):
         return reverse(self.feed_url_name, kwargs=self.kwargs)
@@ -93,10 +122,19 @@ class FinderView(ListView):
             page_error=self.page_error,
             clear_url=self.request.path,
             feed_href=self.feed_url() + (f"?{query}" if query else ""),
-            prev_query=page.has_previous() and finder.query_string(page=page.number - 1),
-            next_query=page.has_next() and finder.query_string(page=page.number + 1),
+            prev_query=page.has_previous() and self.step_query(page, page.number - 1, "before"),
+            next_query=page.has_next() and self.step_query(page, page.number + 1, "after"),
         )
         return context
+
+    def step_query(self, page, number, direction):
+        """The link to page ``number``, with the position it starts from where it can."""
+        query = self.finder.query_string(page=number)
+        rows = page.object_list
+        if number == 1 or not rows or self.finder.sort == "relevance":
+            return query
+        edge = rows[-1] if direction == "after" else rows[0]
+        return f"{query}&{direction}={cursor(edge)}"
 
     def render_to_response(self, context, **kwargs):
         if self.page_error or self.finder.errors:
