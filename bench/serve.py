@@ -585,7 +585,9 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--count", type=int, default=100_000, help="releases to have")
     parser.add_argument(
-        "--workers", default="2", help="gunicorn workers; several, comma-separated, to compare"
+        "--workers",
+        default=str((os.cpu_count() or 1) + 1),
+        help="gunicorn workers (default: make serve's with Redis); several, comma-separated",
     )
     parser.add_argument("--duration", type=int, default=10, help="seconds per wrk run")
     parser.add_argument("--connections", type=int, default=16)

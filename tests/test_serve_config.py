@@ -38,9 +38,9 @@ def test_without_redis_one_process_with_threads():
     assert printed["bind"] == "['127.0.0.1:8000']"
 
 
-def test_with_redis_one_worker_per_core():
+def test_with_redis_one_worker_per_core_and_one_more():
     printed = settings_printed(REDIS_URL="redis://127.0.0.1:6379/0")
-    assert printed["workers"] == str(os.cpu_count())
+    assert printed["workers"] == str(os.cpu_count() + 1)
     assert printed["threads"] == "1"
 
 
