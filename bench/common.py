@@ -34,3 +34,21 @@ def setup_site():
 
     call_command("migrate", verbosity=0)
     load_reference_data()
+
+
+def ensure_releases(count, *, vacuum=False):
+    """At least ``count`` demo releases (seed 1), then fresh planner statistics on
+    PostgreSQL; ``vacuum`` also marks the table visible, as autovacuum would in time."""
+    import io
+
+    from django.core.management import call_command
+    from django.db import connection
+
+    from press.models import Release
+
+    missing = count - Release.objects.count()
+    if missing > 0:
+        call_command("generate_demo_releases", count=missing, seed=1, stdout=io.StringIO())
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM ANALYZE" if vacuum else "ANALYZE")

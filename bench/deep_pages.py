@@ -14,9 +14,8 @@ and the whole finder page through Django's test client both ways, facets cached.
 """
 
 import argparse
-import io
 
-from common import median_ms, setup_site
+from common import ensure_releases, median_ms, setup_site
 
 
 def main():
@@ -26,19 +25,13 @@ def main():
     args = parser.parse_args()
 
     setup_site()
-    from django.core.management import call_command
     from django.db import connection
     from django.test import Client
 
     from press.finder import cursor
     from press.models import Release
 
-    missing = args.count - Release.objects.count()
-    if missing > 0:
-        call_command("generate_demo_releases", count=missing, seed=1, stdout=io.StringIO())
-    if connection.vendor == "postgresql":
-        with connection.cursor() as sql:
-            sql.execute("VACUUM ANALYZE")
+    ensure_releases(args.count, vacuum=True)
     listing = Release.objects.published().for_listing().newest_first()
     published = listing.count()
     print(f"database: {connection.vendor}; releases: {Release.objects.count():,} "

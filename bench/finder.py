@@ -15,9 +15,8 @@ prints, as medians over ``--repeat`` runs:
 """
 
 import argparse
-import io
 
-from common import median_ms, setup_site
+from common import ensure_releases, median_ms, setup_site
 
 FINDER_URLS = [
     ("finder, plain", "/press-releases/"),
@@ -40,7 +39,6 @@ def main():
 
     setup_site()
     from django.core.cache import cache
-    from django.core.management import call_command
     from django.db import connection, models, reset_queries
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
@@ -49,12 +47,7 @@ def main():
     from press.models import Release
     from taxonomy.models import FieldOfWork
 
-    missing = args.count - Release.objects.count()
-    if missing > 0:
-        call_command("generate_demo_releases", count=missing, seed=1, stdout=io.StringIO())
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
+    ensure_releases(args.count)
     total = Release.objects.count()
     print(f"database: {connection.vendor}; releases: {total:,}; median of {args.repeat} runs")
     print()

@@ -125,11 +125,36 @@ TIME_ZONE = "Europe/Vienna"
 USE_I18N = True
 USE_TZ = True
 
+
+def media_storage():
+    """Attachments on local disk, or in an S3-compatible bucket when ``S3_BUCKET`` is set.
+
+    Every file goes through Django's storage API, so the choice is this setting alone;
+    with several app servers the media must live in such a shared store (``pip install
+    '.[s3]'`` adds django-storages; credentials come from the usual ``AWS_*`` variables).
+    """
+    bucket = os.environ.get("S3_BUCKET", "")
+    if not bucket:
+        return {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    options = {
+        "bucket_name": bucket,
+        "endpoint_url": os.environ.get("S3_ENDPOINT_URL") or None,
+        "region_name": os.environ.get("S3_REGION") or None,
+        "custom_domain": os.environ.get("S3_CUSTOM_DOMAIN") or None,
+        "file_overwrite": False,  # two attachments of the same name both keep their file
+        "querystring_auth": env_bool("S3_SIGNED_URLS"),
+    }
+    return {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {name: value for name, value in options.items() if value is not None},
+    }
+
+
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": media_storage(),
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"

@@ -47,7 +47,17 @@ FINDER = "/press-releases/"
 DRAFT_TITLE = "Ceasefire monitors return to the contact line"
 STARTUP_SECONDS = 30
 REDIS_SERVER = ["redis-server", "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]
-GUNICORN = [str(BIN / "gunicorn"), "osce_site.wsgi", "--workers", "1", "--graceful-timeout", "2"]
+# As `make serve` starts it (its settings file), one worker each to keep the test light.
+GUNICORN = [
+    str(BIN / "gunicorn"),
+    "osce_site.wsgi",
+    "--config",
+    "python:osce_site.gunicorn_conf",
+    "--workers",
+    "1",
+    "--graceful-timeout",
+    "2",
+]
 
 
 # ---------------------------------------------------------------------------------------
