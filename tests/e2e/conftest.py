@@ -35,8 +35,8 @@ def pytest_runtest_protocol(item, nextitem):
     """Let the browser tests, with their fixtures, use the ORM beside Playwright.
 
     Playwright's sync API keeps an event loop running in this thread from the browser's
-    start to the end of the session, so Django would refuse the database calls that create
-    the test database, load each test's data and flush it afterwards. Hence
+    start to the end of the browser tests, so Django would refuse the database calls that
+    create the test database, load each test's data and flush it afterwards. Hence
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true", but only around the browser tests
     (and any database test that runs while the browser is open): set for the whole session,
     it would leak into the subprocesses of other tests, where ``manage.py check --deploy``
@@ -61,11 +61,13 @@ def _unavailable(reason):
     pytest.skip(f"browser tests skipped: {reason}")
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser(django_db_setup):
-    """One headless Chromium for the whole session.
+    """One headless Chromium for the browser tests.
 
-    It depends on the test database so that it stops before the database is destroyed.
+    It stops when they are done, and with it Playwright's event loop, so that the tests
+    after them use the ORM freely; it depends on the test database so that it stops before
+    the database is destroyed.
     """
     if not CHROMIUM.exists():
         _unavailable(f"no Chromium at {CHROMIUM} (apt-get install chromium)")

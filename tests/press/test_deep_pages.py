@@ -28,7 +28,9 @@ CARD_TITLE = re.compile(r'<h3 class="card__title"><a href="[^"]*">([^<]*)</a>')
 def archive(make_release):
     """67 published releases (4 pages), many sharing a moment so ids break the ties, and
     a draft and a scheduled release that no page may show."""
-    noon = timezone.now().replace(hour=12, minute=0, second=0, microsecond=0)
+    # Yesterday's noon: today's is still to come in the morning, and would be scheduled.
+    yesterday = timezone.now() - dt.timedelta(days=1)
+    noon = yesterday.replace(hour=12, minute=0, second=0, microsecond=0)
     for n in range(67):
         make_release(
             title=f"Deep release {n:02d}",
