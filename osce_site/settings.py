@@ -47,6 +47,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
     "django.contrib.postgres",
+    "csp",
+    "axes",
     "django_filters",
     "django_prose_editor",
     "reversion",
@@ -54,17 +56,24 @@ INSTALLED_APPS = [
     "taxonomy",
     "institutions",
     "press",
+    "osce_site",  # the backup_site and restore_site commands
 ]
 
 MIDDLEWARE = [
+    "osce_site.observability.RequestIDMiddleware",  # first: every log line has the id
+    "osce_site.resilience.DatabaseUnavailableMiddleware",  # the database down: a 503 page
     "django.middleware.security.SecurityMiddleware",
+    "osce_site.security.PermissionsPolicyMiddleware",
+    "osce_site.security.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "osce_site.security.SessionRenewalMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",  # last, as django-axes asks: turns a lockout into a page
 ]
 
 ROOT_URLCONF = "osce_site.urls"
@@ -165,6 +174,13 @@ STORAGES = {
 }
 MEDIA_URL = "/media/"
 MEDIA_ROOT = VAR_DIR / "media"
+# Uploads: a form's fields (a release's body and all) may total 2.5 MB, more answers 400;
+# a file above 2.5 MB goes to a temporary file, not memory, until its validator has seen
+# it. Attachments stop at 10 MB (press.models.ATTACHMENT_MAX_BYTES); the proxy in front
+# should refuse bodies above about 12 MB before they reach the app.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+DATA_UPLOAD_MAX_NUMBER_FILES = 20
 
 LOGIN_URL = reverse_lazy("admin:login")
 
@@ -192,9 +208,102 @@ if not DEBUG:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
 
+# Security by default (README, "Security"). A policy for every page: scripts, styles and
+# fonts from this site only, no plugins, no <base>, no framing, forms post here. Images
+# may also come from the media bucket when attachments live in one.
+SELF, NONE = "'self'", "'none'"
+
+
+def media_origins():
+    """The origin attachments are served from when it is not this site (an S3 bucket)."""
+    if not os.environ.get("S3_BUCKET"):
+        return []
+    if os.environ.get("S3_CUSTOM_DOMAIN"):
+        return [f"https://{os.environ['S3_CUSTOM_DOMAIN']}"]
+    if os.environ.get("S3_ENDPOINT_URL"):
+        return [os.environ["S3_ENDPOINT_URL"].rstrip("/")]
+    return [f"https://{os.environ['S3_BUCKET']}.s3.amazonaws.com"]
+
+
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:", *media_origins()],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+    }
+}
+# The admin differs in one directive (osce_site/security.py says why): the tree's indents,
+# the rich-text editor's own stylesheet and its marks are inline styles. Scripts stay
+# 'self' there too, plus the hash of each import map the page carries.
+ADMIN_CONTENT_SECURITY_POLICY = {"style-src": [SELF, "'unsafe-inline'"]}
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "accelerometer", "autoplay", "browsing-topics", "camera", "display-capture",
+        "geolocation", "gyroscope", "hid", "interest-cohort", "magnetometer", "microphone",
+        "midi", "payment", "publickey-credentials-get", "serial", "usb", "xr-spatial-tracking",
+    )
+}  # fmt: skip
+
+# Sessions end after 8 hours without a request: use renews them (at most every 5 minutes,
+# osce_site/security.py), so a day's work is uninterrupted and a forgotten browser is
+# logged out overnight. Only staff have sessions (visitors' pages never write one), so the
+# page cache is untouched.
+SESSION_COOKIE_AGE = 60 * 60 * 8
+SESSION_RENEW_EVERY = 5 * 60
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_HTTPONLY = True  # the admin's scripts read the token from the form, not the cookie
+CSRF_COOKIE_SAMESITE = "Lax"
+
+# Login throttling (django-axes): 5 wrong passwords for one username from one address lock
+# that pair for 15 minutes; others (the same user elsewhere, other users here) are not
+# locked. A success resets the count. Site admins see and remove lockouts in the admin.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = 0.25  # hours: 15 minutes
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "osce_site.security.lockout_response"  # 429, for how long
+# The client's address is the one the proxy appended to X-Forwarded-For (TRUSTED_PROXIES
+# of them in front of the app; 0 when it faces clients itself).
+AXES_CLIENT_IP_CALLABLE = "osce_site.security.client_address"
+AXES_USERNAME_CALLABLE = "osce_site.security.login_username"  # cut to what axes stores
+TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "1"))
+
+# Logs go to stderr (gunicorn and systemd/docker collect them), each record with its
+# request's id (osce_site/observability.py): one JSON object a line in production, plain
+# lines under DEBUG. Django's own loggers lose their console handler and pass their records
+# to this one, so an error is logged once.
+LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    "filters": {"request": {"()": "osce_site.observability.RequestContextFilter"}},
+    "formatters": {
+        "json": {"()": "osce_site.observability.JSONFormatter"},
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request"],
+            "formatter": "plain" if DEBUG else "json",
+        }
+    },
+    "loggers": {
+        "django": {"handlers": [], "level": LOG_LEVEL, "propagate": True},
+        "axes.apps": {"level": "WARNING"},  # not its version banner on every command
+    },
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
 }

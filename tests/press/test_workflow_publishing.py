@@ -97,7 +97,8 @@ def feed_titles(client):
 def test_a_scheduled_release_appears_by_itself_when_its_time_comes(client):
     with time_machine.travel(NOW, tick=False):
         # Logged in at the frozen time, so the session is not already out of date.
-        publisher = client_for(make_user("publisher", PUBLISHERS))
+        user = make_user("publisher", PUBLISHERS)
+        publisher = client_for(user)
         release = publish(publisher, title="Out tomorrow", slug="out-tomorrow", at=TOMORROW_9)
         assert release.status == Release.Status.PUBLISHED
         assert release.state_label == "Scheduled"
@@ -122,6 +123,8 @@ def test_a_scheduled_release_appears_by_itself_when_its_time_comes(client):
         page = client.get(release.get_absolute_url())
         assert page.status_code == 200
         assert "notice--preview" not in page.content.decode()
+        # Yesterday's session has expired (sessions last 8 hours): the publisher logs in again.
+        publisher.force_login(user)
         changelist = publisher.get(reverse("admin:press_release_changelist"))
         assert re.search(r'<td class="field-state">Published</td>', changelist.content.decode())
 

@@ -1,0 +1,52 @@
+"""A database outage answered with a friendly 503 page instead of a server error.
+
+When the database cannot be reached (it is restarting, failing over, or the network is
+down) a view raises ``OperationalError`` or ``InterfaceError``. That is no bug in the
+site and no reason for a traceback: the visitor gets a page that says to come back
+shortly, a ``Retry-After`` for crawlers and proxies, and the log one structured line.
+Pages in the visitors' cache need no database and go on being served (press/pagecache.py);
+the connection health checks (``conn_health_checks`` in the settings) reconnect by
+themselves once the database is back.
+"""
+
+import logging
+
+from django.db import InterfaceError, OperationalError
+from django.http import HttpResponse
+from django.template.loader import render_to_string
+
+logger = logging.getLogger(__name__)
+RETRY_AFTER = 30  # seconds: what a restart or a failover usually takes
+
+
+def unavailable_response(request_id=None):
+    """The 503 page, rendered without the request: no context processor, no menu, no query.
+    It shows the request's id, for a visitor who reports the problem to quote."""
+    response = HttpResponse(render_to_string("503.html", {"request_id": request_id}), status=503)
+    response["Retry-After"] = str(RETRY_AFTER)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+class DatabaseUnavailableMiddleware:
+    """Turn a view's lost or refused database connection into :func:`unavailable_response`."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not isinstance(exception, (OperationalError, InterfaceError)):
+            return None
+        logger.error(
+            "Database unavailable: %s",
+            request.path,
+            exc_info=exception,
+            extra={"status_code": 503, "request": request},
+        )
+        response = unavailable_response(getattr(request, "request_id", None))
+        # Django would log every 5xx again, without the exception: the line above is the one.
+        response._has_been_logged = True
+        return response
