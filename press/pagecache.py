@@ -24,6 +24,7 @@ from uuid import uuid4
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import InterfaceError, OperationalError
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
 from django.utils import timezone
@@ -38,6 +39,10 @@ LOCK_TIMEOUT = 30  # seconds a render may hold its lock; a crashed process's loc
 LOCK_WAIT = 5  # seconds a request waits for another's render before rendering itself
 LOCK_POLL = 0.02
 KEPT_HEADERS = ("Content-Type", "Content-Language", "Link", "X-Robots-Tag")
+# With the database unreachable, the seconds until it is asked again when the next scheduled
+# release falls due; meanwhile the pages already cached are served.
+DUE_RETRY = 5
+DATABASE_DOWN = (OperationalError, InterfaceError)
 
 
 def _next_due():
@@ -55,9 +60,27 @@ def _next_due():
 
 def bump(**kwargs):
     """Make every cached page stale: call after any change a public page may show."""
-    state = {"version": uuid4().hex, "at": time.time(), "due": _next_due()}
+    try:
+        due = _next_due()
+    except DATABASE_DOWN:  # no page can be rendered now anyway: ask again shortly
+        due = time.time() + DUE_RETRY
+    state = {"version": uuid4().hex, "at": time.time(), "due": due}
     cache.set(CONTENT_KEY, state, None)
     return state
+
+
+def _fall_due(state):
+    """The content state once its due time has passed: a new version, since a scheduled
+    release has gone public. With the database down the version stays, so the cached pages
+    keep being served (a release shown a little late beats an error page), and the
+    question is asked again in ``DUE_RETRY`` seconds."""
+    try:
+        _next_due()
+    except DATABASE_DOWN:
+        state = {**state, "due": time.time() + DUE_RETRY}
+        cache.set(CONTENT_KEY, state, None)
+        return state
+    return bump()
 
 
 def _changed(using=None, **kwargs):
@@ -69,8 +92,10 @@ def versions(*also):
     to the cache, with the values at the keys ``also`` (a dict) when asked for."""
     found = cache.get_many([CONTENT_KEY, menu.VERSION_KEY, menu.CHANGED_KEY, *also])
     state = found.get(CONTENT_KEY)
-    if state is None or (state["due"] is not None and time.time() >= state["due"]):
+    if state is None:
         state = bump()
+    elif state["due"] is not None and time.time() >= state["due"]:
+        state = _fall_due(state)
     if menu.VERSION_KEY in found and menu.CHANGED_KEY in found:
         menu_version, menu_at = found[menu.VERSION_KEY], found[menu.CHANGED_KEY]
     else:

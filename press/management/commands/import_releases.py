@@ -1,7 +1,9 @@
 """Import archive pages (the seed's format) as published releases.
 
 Each page is written in its own transaction: a bad page is reported by file name and
-reason and leaves nothing behind, while the good pages beside it are imported.
+reason and leaves nothing behind, while the good pages beside it are imported. An import
+stopped half-way (Ctrl-C, a killed process, a lost database) leaves whole pages only: run
+it again and it carries on, the pages already imported reported unchanged.
 """
 
 from contextlib import nullcontext
@@ -31,6 +33,7 @@ class Command(BaseCommand):
     def handle(self, *args, paths, dry_run=False, **options):
         importer = Importer()
         outcomes = []
+        path = None
         try:
             # A real run commits page by page; a dry run rolls every page back at the end.
             with transaction.atomic() if dry_run else nullcontext():
@@ -42,6 +45,13 @@ class Command(BaseCommand):
                     raise DryRun
         except DryRun:
             self.stdout.write(self.style.WARNING("Dry run: nothing was written."))
+        except KeyboardInterrupt:
+            self.stderr.write(self.style.ERROR(f"INTERRUPTED {path}: nothing of it was written"))
+            raise CommandError(
+                f"Interrupted after {len(outcomes)} page(s), reported above; run the same "
+                "command again to import the rest.",
+                returncode=130,
+            ) from None
 
         counts = dict.fromkeys(("created", "updated", "unchanged", "failed"), 0)
         for outcome in outcomes:
