@@ -2,7 +2,7 @@
 
 Usage:
     scripts/with-postgres .venv/bin/python bench/load.py [--connections 32] [--duration 60]
-        [--count 100000] [--workers 3] [--miss 10] [--skip-generate]
+        [--count 100000] [--workers 3] [--miss 10] [--skip-generate] [--cold-only]
 
 bench/serve.py measures one page at a time; this one measures what the site sustains
 when visitors and crawlers ask for everything at once, with a share of addresses nobody
@@ -10,7 +10,9 @@ asked for before (each a full render). It sets up the stack as bench/serve.py do
 helpers: production settings, PostgreSQL from DATABASE_URL, a private redis-server as the
 shared cache, ``generate_demo_releases --seed 1`` up to ``--count``, gunicorn as ``make
 serve`` starts it), draws the mix's data from the database and the running site, then
-runs wrk with ``bench/load.lua``: its header lists the mix and its weights.
+runs wrk with ``bench/load.lua``: its header lists the mix and its weights. The first run
+starts on an empty cache, as after a deploy; a second (warm) run of the same mix follows
+on the cache the first one filled, as a site that has been up for a while.
 
 It prints requests/s, p50/p90/p99 latency and the errors (non-2xx/3xx answers, socket
 errors, timeouts: wrk's count, and the status codes in gunicorn's access log), and exits
@@ -183,6 +185,24 @@ def access_log(log_path):
     return statuses, failed
 
 
+ERROR_KINDS = ["connect", "read", "write", "status", "timeout"]
+
+
+def report(phase, values):
+    """Print one run's figures; return its error count."""
+    errors = sum(values[k] for k in ERROR_KINDS)
+    seconds = values["duration_us"] / 1e6
+    detail = ", ".join(f"{values[k]} {k}" for k in ERROR_KINDS if values[k]) or "none"
+    print(
+        f"{phase}: {values['requests']:,} requests in {seconds:.1f} s: "
+        f"{values['requests'] / seconds:.1f} requests/s; latency p50 "
+        f"{values['p50_us'] / 1000:.1f} ms, p90 {values['p90_us'] / 1000:.1f} ms, "
+        f"p99 {values['p99_us'] / 1000:.1f} ms, max {values['max_us'] / 1000:.0f} ms; "
+        f"errors: {errors} ({detail})"
+    )
+    return errors
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--connections", type=int, default=32)
@@ -201,6 +221,11 @@ def main():
     )
     parser.add_argument("--seed", type=int, default=1, help="for the popular links")
     parser.add_argument("--skip-generate", action="store_true", help="use the releases there")
+    parser.add_argument(
+        "--cold-only",
+        action="store_true",
+        help="one run on the empty cache only (else a second, warm run follows)",
+    )
     args = parser.parse_args()
 
     url = os.environ.get("DATABASE_URL", "")
@@ -236,24 +261,17 @@ def main():
                 f"pages, {len(table['popular'])} popular filter links, {len(table['older'])} "
                 f"Older links, {len(table['words'])} search words; misses weigh {args.miss}"
             )
-            values = run_wrk(server.port, args, data_path)
+            phases = {"cold": run_wrk(server.port, args, data_path)}
             drain(server)
+            if not args.cold_only:  # the same mix again, on the cache the first run filled
+                phases["warm"] = run_wrk(server.port, args, data_path)
+                drain(server)
         finally:
             server.stop()
         statuses, failed = access_log(server.log_path)
         _, problems = server.log_report()
-        kinds = ["connect", "read", "write", "status", "timeout"]
-        errors = sum(values[k] for k in kinds)
-        seconds = values["duration_us"] / 1e6
         print()
-        print(
-            f"{values['requests']:,} requests in {seconds:.1f} s: "
-            f"{values['requests'] / seconds:.1f} requests/s; latency p50 "
-            f"{values['p50_us'] / 1000:.1f} ms, p90 {values['p90_us'] / 1000:.1f} ms, "
-            f"p99 {values['p99_us'] / 1000:.1f} ms, max {values['max_us'] / 1000:.0f} ms"
-        )
-        detail = ", ".join(f"{values[k]} {k}" for k in kinds if values[k]) or "none"
-        print(f"errors: {errors} ({detail})")
+        errors = sum(report(phase, values) for phase, values in phases.items())
         print(f"access log: {dict(sorted(statuses.items()))}")
         busy = f"{background:.0%}" + (" (something else was running)" if background > 0.1 else "")
         print(f"CPU busy before the run: {busy}")
