@@ -8,12 +8,10 @@ refused.
 """
 
 import difflib
-import functools
 
 import reversion
 from django import forms
 from django.contrib import admin, messages
-from django.contrib.admin import widgets
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -25,6 +23,7 @@ from reversion.admin import VersionAdmin
 from reversion.models import Version
 
 from institutions.models import Structure
+from taxonomy.admin_ids import SafeAutocomplete, checked
 from taxonomy.models import FieldOfWork
 
 from .models import Attachment, EditorialScope, Release, SlugRedirect
@@ -68,7 +67,7 @@ class ReleaseForm(forms.ModelForm):
         self.fields["seen_version"].initial = self.instance.version
         for field in self.fields.values():
             if isinstance(field, forms.ModelChoiceField):
-                field.__class__ = _checked(type(field))
+                field.__class__ = checked(type(field))
         self.allowed_sources = EditorialScope.sources_for(user) if user else None
         if self.allowed_sources is not None and "sources" in self.fields:
             # A joint release keeps its sources outside the scope; none can be added.
@@ -110,68 +109,6 @@ class ReleaseForm(forms.ModelForm):
             ):
                 self.add_error("published_at", "Only a publisher can reschedule a release.")
         return cleaned
-
-
-def _is_id(value):
-    text = str(value)
-    return text.isascii() and text.isdigit() and len(text) < 19
-
-
-class CheckedIds:
-    """A model choice field that refuses a malformed id itself: Django hands it to the
-    database, where a number past 64 bits raised (OverflowError on SQLite), a server error
-    instead of "Select a valid choice" (found by tests/test_fuzz.py)."""
-
-    def clean(self, value):
-        values = value if isinstance(value, (list, tuple)) else [value]
-        bad = next((v for v in values if v not in self.empty_values and not _is_id(v)), None)
-        if bad is not None:
-            raise forms.ValidationError(
-                self.error_messages["invalid_choice"], code="invalid_choice", params={"value": bad}
-            )
-        return super().clean(value)
-
-
-@functools.cache
-def _checked(field_class):
-    return type(f"Checked{field_class.__name__}", (CheckedIds, field_class), {})
-
-
-class IdsOnly:
-    """Django's autocomplete widget looks up the posted ids again to show a refused form;
-    an id that is not a number (a forged post) raised there, a server error instead of the
-    form's "Select a valid choice" (found by tests/test_fuzz.py)."""
-
-    def optgroups(self, name, value, attr=None):
-        ids = [v for v in value if _is_id(v)]
-        return super().optgroups(name, ids, attr)
-
-
-class AutocompleteSelect(IdsOnly, widgets.AutocompleteSelect):
-    pass
-
-
-class AutocompleteSelectMultiple(IdsOnly, widgets.AutocompleteSelectMultiple):
-    pass
-
-
-class SafeAutocomplete:
-    """A ModelAdmin mixin: its autocomplete fields use the widgets above."""
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name in self.get_autocomplete_fields(request):
-            kwargs.setdefault(
-                "widget", AutocompleteSelect(db_field, self.admin_site, using=kwargs.get("using"))
-            )
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
-
-    def formfield_for_manytomany(self, db_field, request, **kwargs):
-        if db_field.name in self.get_autocomplete_fields(request):
-            kwargs.setdefault(
-                "widget",
-                AutocompleteSelectMultiple(db_field, self.admin_site, using=kwargs.get("using")),
-            )
-        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
 
 class AttachmentInline(admin.TabularInline):

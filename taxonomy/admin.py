@@ -12,6 +12,7 @@ from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.contenttypes.models import ContentType
 from django.core import signing
 from django.core.exceptions import PermissionDenied
+from django.core.validators import URLValidator
 from django.db.models.deletion import ProtectedError
 from django.http import HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
@@ -21,6 +22,7 @@ from mptt.admin import DraggableMPTTAdmin
 from reversion.admin import VersionAdmin
 
 from . import menu, transfer, usage
+from .admin_ids import SafeAutocomplete
 from .models import (
     Chairpersonship,
     Country,
@@ -53,7 +55,7 @@ class MergeForm(forms.Form):
         self.fields["target"].queryset = queryset
 
 
-class ReferenceAdmin(VersionAdmin):
+class ReferenceAdmin(SafeAutocomplete, VersionAdmin):
     """What every reference-data admin shares: history, guarded deletes, and merging."""
 
     actions = ["merge_terms"]
@@ -370,6 +372,22 @@ class MenuItemForm(forms.ModelForm):
         self.fields["target"].choices = choices
         if self.instance.object_id is not None:
             self.initial["target"] = f"{self.instance.content_type_id}:{self.instance.object_id}"
+
+    def clean_url(self):
+        """An address the menu shows as a link: a path on this site or an http(s) URL. The
+        menu would show anything else (``javascript:``, ``//elsewhere``) as plain text."""
+        url = self.cleaned_data["url"].strip()
+        if not url:
+            return url
+        if url.startswith("/") and not url.startswith(("//", "/\\")):
+            return url
+        if url.startswith(("http://", "https://")):
+            URLValidator(schemes=["http", "https"])(url)
+            return url
+        raise forms.ValidationError(
+            "Give a path on this site (/countries/) or a full address (https://…).",
+            code="invalid_url",
+        )
 
     def clean(self):
         cleaned = super().clean()
