@@ -1,9 +1,15 @@
-"""sitemap.xml: every published release and every term page."""
+"""The sitemaps: every published release and every term page.
+
+``/sitemap.xml`` is an index of the sections (``/sitemap-releases.xml`` and its pages
+``?p=2``…, ``/sitemap-countries.xml``…), so that the whole archive is listed however
+large: a single sitemap stops at 50,000 addresses, and a page of 5,000 is quick to build.
+"""
 
 from django.contrib.sitemaps import Sitemap
+from django.db.models import Max
 
 from institutions.models import Structure
-from taxonomy.models import Country, FieldOfWork
+from taxonomy.models import Country, FieldOfWork, Meeting
 
 from .models import Release
 
@@ -17,6 +23,10 @@ class ReleaseSitemap(Sitemap):
 
     def lastmod(self, release):
         return release.updated_at
+
+    def get_latest_lastmod(self):
+        """For the index, in one query: Django's default reads every release."""
+        return Release.objects.published().aggregate(latest=Max("updated_at"))["latest"]
 
 
 class TermSitemap(Sitemap):
@@ -35,4 +45,5 @@ sitemaps = {
     "fields-of-work": TermSitemap(FieldOfWork),
     "countries": TermSitemap(Country),
     "structures": TermSitemap(Structure),
+    "meetings": TermSitemap(Meeting),
 }

@@ -56,7 +56,7 @@ PAGES = {
     "structure page": "/structures/mission-to-moldova/",
     "feed": "/press-releases/feed/",
     "term feed": "/fields-of-work/human-rights/feed/",
-    "sitemap": "/sitemap.xml",
+    "sitemap": "/sitemap-releases.xml",
 }
 WRITE = re.compile(r"[\s(]*(INSERT|UPDATE|DELETE|REPLACE)\b", re.IGNORECASE)
 

@@ -12,7 +12,8 @@ from django.db import OperationalError, connection
 from django.utils import timezone
 
 from press.models import Release
-from taxonomy.models import FieldOfWork
+from press.sitemaps import ReleaseSitemap
+from taxonomy.models import FieldOfWork, Meeting
 from taxonomy.reference import COUNTRIES_BY_GROUP, FIELDS_OF_WORK
 
 pytestmark = pytest.mark.django_db
@@ -669,15 +670,46 @@ def test_robots_txt_keeps_crawlers_out_of_the_admin_and_names_the_sitemap(client
     assert "Sitemap: http://testserver/sitemap.xml" in lines
 
 
+def sitemap_locations(client):
+    """Every address the sitemap index leads to, read as a crawler does."""
+    index = client.get("/sitemap.xml")
+    assert index.status_code == 200
+    assert "<sitemapindex" in index.content.decode()
+    locations = []
+    for section in re.findall(r"<loc>(.*?)</loc>", index.content.decode()):
+        response = client.get(section.removeprefix("http://testserver"))
+        assert response.status_code == 200, section
+        locations += re.findall(r"<loc>(.*?)</loc>", response.content.decode())
+    return locations
+
+
+def test_the_sitemap_index_pages_through_the_whole_archive(client, make_release, monkeypatch):
+    """A sitemap holds at most 50,000 addresses; the index lists as many pages as the
+    archive needs, so the oldest release is listed too (here 2 a page for 5 releases)."""
+    monkeypatch.setattr(ReleaseSitemap, "limit", 2)
+    releases = [make_release(title=f"Archived {n}", days_ago=n) for n in range(5)]
+
+    index = client.get("/sitemap.xml").content.decode()
+    assert "http://testserver/sitemap-releases.xml?p=3" in index
+    assert "?p=4" not in index
+    release_urls = [
+        loc for loc in sitemap_locations(client) if loc.startswith("http://testserver/press-")
+    ]
+    assert sorted(release_urls) == sorted(
+        f"http://testserver{release.get_absolute_url()}" for release in releases
+    )
+    assert client.get("/sitemap-releases.xml?p=4").status_code == 404
+    assert client.get("/sitemap-releases.xml?p=x").status_code == 404
+    assert client.get("/sitemap-nothing.xml").status_code == 404
+
+
 def test_sitemap_lists_published_releases_and_term_pages_only(client, make_release):
     public = make_release(title="A published release")
     draft = make_release(title="A draft release", status=Release.Status.DRAFT)
     scheduled = make_release(title="A scheduled release", days_ago=-2)
 
-    response = client.get("/sitemap.xml")
+    locations = sitemap_locations(client)
 
-    assert response.status_code == 200
-    locations = re.findall(r"<loc>(.*?)</loc>", response.content.decode())
     assert f"http://testserver/press-releases/{public.slug}/" in locations
     assert not any(draft.slug in loc for loc in locations)
     assert not any(scheduled.slug in loc for loc in locations)
@@ -686,6 +718,7 @@ def test_sitemap_lists_published_releases_and_term_pages_only(client, make_relea
         "/countries/moldova/",
         "/structures/secretariat/",
         "/structures/mission-to-moldova/",
+        Meeting.objects.order_by("pk").first().get_absolute_url(),
     ]:
         assert f"http://testserver{term_url}" in locations
     assert len(locations) == len(set(locations))
