@@ -48,6 +48,7 @@ from serve import (
     machine,
     prepare_data,
     production_env,
+    require_stack,
 )
 
 LUA = Path(__file__).resolve().parent / "load.lua"
@@ -228,12 +229,7 @@ def main():
     )
     args = parser.parse_args()
 
-    url = os.environ.get("DATABASE_URL", "")
-    if not url.startswith(("postgres://", "postgresql://")):
-        sys.exit("bench/load.py needs PostgreSQL: scripts/with-postgres .venv/bin/python ...")
-    for program in ("wrk", "redis-server", "redis-cli"):
-        if not shutil.which(program):
-            sys.exit(f"bench/load.py needs {program} (apt-get install {program.split('-')[0]})")
+    require_stack("bench/load.py")
 
     folder = Path(tempfile.mkdtemp(prefix="osce-load-"))
     redis = Redis(folder)

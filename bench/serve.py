@@ -581,6 +581,16 @@ def machine():
     return f"{os.cpu_count()} cores ({model}), {platform.system()} {platform.release()}"
 
 
+def require_stack(script):
+    """Exit with what to install unless PostgreSQL, wrk and Redis are at hand."""
+    url = os.environ.get("DATABASE_URL", "")
+    if not url.startswith(("postgres://", "postgresql://")):
+        sys.exit(f"{script} needs PostgreSQL: scripts/with-postgres .venv/bin/python ...")
+    for program in ("wrk", "redis-server", "redis-cli"):
+        if not shutil.which(program):
+            sys.exit(f"{script} needs {program} (apt-get install {program.split('-')[0]})")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--count", type=int, default=100_000, help="releases to have")
@@ -599,12 +609,7 @@ def main():
     args = parser.parse_args()
     worker_counts = [int(n) for n in args.workers.split(",")]
 
-    url = os.environ.get("DATABASE_URL", "")
-    if not url.startswith(("postgres://", "postgresql://")):
-        sys.exit("bench/serve.py needs PostgreSQL: scripts/with-postgres .venv/bin/python ...")
-    for program in ("wrk", "redis-server", "redis-cli"):
-        if not shutil.which(program):
-            sys.exit(f"bench/serve.py needs {program} (apt-get install {program.split('-')[0]})")
+    require_stack("bench/serve.py")
 
     folder = Path(tempfile.mkdtemp(prefix="osce-serve-"))
     redis = Redis(folder)

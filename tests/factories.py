@@ -1,8 +1,10 @@
 """Builders for test data that look like the real archive, on top of the reference data."""
 
 import datetime as dt
+import io
 import itertools
 
+from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from institutions.models import Structure
@@ -53,3 +55,13 @@ def make_release(
     release.fields_of_work.set([field(slug) for slug in fields])
     release.countries.set([country(slug) for slug in countries])
     return release
+
+
+def run_import(*args):
+    """Run ``import_releases``; return (stdout, stderr, CommandError or None)."""
+    out, err = io.StringIO(), io.StringIO()
+    try:
+        call_command("import_releases", *map(str, args), stdout=out, stderr=err)
+    except CommandError as error:
+        return out.getvalue(), err.getvalue(), error
+    return out.getvalue(), err.getvalue(), None

@@ -4,15 +4,12 @@ Pages are written to pytest's ``tmp_path``; the command runs through ``call_comm
 its output captured.
 """
 
-import io
-
 import pytest
-from django.core.management import call_command
-from django.core.management.base import CommandError
 
 from institutions.models import Structure
 from press.models import Release
 from taxonomy.models import Place
+from tests.factories import run_import
 
 pytestmark = pytest.mark.django_db
 
@@ -29,14 +26,7 @@ def counts():
     return (Release.objects.count(), Structure.objects.count(), Place.objects.count())
 
 
-def run(*args):
-    """Run the command; return (stdout, stderr, CommandError or None)."""
-    out, err = io.StringIO(), io.StringIO()
-    try:
-        call_command("import_releases", *map(str, args), stdout=out, stderr=err)
-    except CommandError as error:
-        return out.getvalue(), err.getvalue(), error
-    return out.getvalue(), err.getvalue(), None
+run = run_import
 
 
 @pytest.fixture

@@ -8,7 +8,6 @@ database has all of its terms, exactly as a clean import of the same pages gives
 """
 
 import datetime as dt
-import io
 import json
 import os
 import random
@@ -20,14 +19,13 @@ import time
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
-from django.core.management.base import CommandError
 from django.db import OperationalError, connection
 from django.db.models.signals import m2m_changed
 
 from institutions.models import Structure
 from press.models import Release
 from taxonomy.models import Country, FieldOfWork, Place
+from tests.factories import run_import
 
 ROOT = Path(__file__).resolve().parents[2]
 SEED_TITLE = "Statement by the Co-Chairs of the OSCE Minsk Group"
@@ -56,13 +54,7 @@ def snapshot():
     }
 
 
-def run(*args):
-    out, err = io.StringIO(), io.StringIO()
-    try:
-        call_command("import_releases", *map(str, args), stdout=out, stderr=err)
-    except CommandError as error:
-        return out.getvalue(), err.getvalue(), error
-    return out.getvalue(), err.getvalue(), None
+run = run_import
 
 
 # ---------------------------------------------------------------------------------------
