@@ -43,6 +43,7 @@ MANIFEST = "manifest.json"
 MEDIA_PREFIX = "media/"
 DATABASE_MEMBERS = {"postgresql": "database.dump", "sqlite": "database.sqlite3"}
 CHUNK = 1024 * 1024
+LOCK_WAIT = "60s"  # what pg_dump waits for a table's lock before it gives up
 # Where pg_dump and pg_restore are, when the environment does not say: the newest installed
 # client reads every older server's dumps, an older one refuses a newer server.
 PG_BINDIR_ENV = "PG_BINDIR"
@@ -188,6 +189,9 @@ def _dump_postgresql(target, bindir):
                     pg_program("pg_dump", bindir),
                     "--format=custom",
                     f"--snapshot={snapshot}",
+                    # A table locked by a schema change (a migration running) is an error
+                    # named in a minute, not a backup that hangs.
+                    f"--lock-wait-timeout={LOCK_WAIT}",
                     f"--file={target}",
                     f"--dbname={connection.settings_dict['NAME']}",
                 ],
