@@ -16,6 +16,7 @@ from functools import cached_property
 import django_filters as filters
 from django import forms
 from django.contrib.contenttypes.models import ContentType
+from django.core.cache import cache
 from django.core.validators import RegexValidator
 from django.db import connections
 from django.http import QueryDict
@@ -25,7 +26,7 @@ from institutions.models import Structure
 from taxonomy.models import Country, CountryGroup, FieldOfWork, MenuItem
 
 from .models import Release
-from .pagecache import cached_once, versions
+from .pagecache import versions
 from .search import search
 
 MAX_VALUES = 20  # of one repeatable parameter: more is a form error, not a slow query
@@ -249,30 +250,50 @@ class Finder:
     def facet_list(self):
         """Each facet's options with the count it would give, the other filters applied.
 
-        Two queries whatever the filters: one for the two trees and the types (a UNION of
-        grouped counts), one for the countries. The counts are the same on every page of
-        one search and in every sort, so with a ``scope`` they are cached until the next
-        change any public page may show (the page cache's versions).
+        At most two queries whatever the filters: one for the two trees and the types (a
+        UNION of grouped counts), one for the countries. With a ``scope`` each facet's
+        counts are cached under the filters it is counted under, the others', until the
+        next change any public page may show (the page cache's versions). So every page
+        and sort of one search shares them, and the field facet of ``?field=a`` is the
+        one of ``?field=b`` and of the plain list: a new single-filter search counts only
+        the other facets.
         """
-        trees, countries = self._cached_counts()
+        rows = self._cached_rows()
         return [
-            self._tree_facet("field", trees["field"]),
-            self._tree_facet("source", trees["source"]),
-            self._country_facet(countries),
-            self._type_facet(trees["type"]),
+            self._tree_facet("field", rows["field"]),
+            self._tree_facet("source", rows["source"]),
+            self._country_facet(rows["country"]),
+            self._type_facet(rows["type"]),
         ]
 
-    def _counts(self):
-        return self._tree_and_type_rows(), self._country_rows()
+    def _rows_for(self, names):
+        """The counts of the facets ``names``, each a list of rows, computed together."""
+        rows = {}
+        trees = [name for name in names if name != "country"]
+        if trees:
+            rows.update(self._tree_and_type_rows(trees))
+        if "country" in names:
+            rows["country"] = self._country_rows()
+        return rows
 
-    def _cached_counts(self):
+    def _cached_rows(self):
         if self.scope is None:
-            return self._counts()
+            return self._rows_for(self.FACETS)
         state, menu_version, _changed = versions()
-        filters = self.query_string(remove=("sort", None))
-        digest = hashlib.sha256(f"{self.scope}?{filters}".encode()).hexdigest()[:32]
-        key = f"facets:{state['version']}:{menu_version}:{digest}"
-        return cached_once(key, self._counts, FACET_TIMEOUT)
+        keys = {}
+        for name in self.FACETS:
+            # What the facet is counted under: every filter but its own (and no sort).
+            others = self.query_string(remove=(name, None), keep_sort=False)
+            digest = hashlib.sha256(f"{self.scope}?{others}".encode()).hexdigest()[:32]
+            keys[name] = f"facet:{state['version']}:{menu_version}:{name}:{digest}"
+        found = cache.get_many(keys.values())
+        rows = {name: found[key] for name, key in keys.items() if key in found}
+        missing = [name for name in self.FACETS if name not in rows]
+        if missing:
+            computed = self._rows_for(missing)
+            cache.set_many({keys[name]: computed[name] for name in missing}, FACET_TIMEOUT)
+            rows.update(computed)
+        return rows
 
     def facets(self):
         return self.facet_list
@@ -359,20 +380,29 @@ class Finder:
         )
         return sql, [name]
 
-    def _tree_and_type_rows(self):
+    def _tree_and_type_rows(self, names=("field", "source", "type")):
+        trees = {"field": (FieldOfWork, "fields_of_work"), "source": (Structure, "sources")}
+
         def build(ids):
-            field_sql, field_params = self._tree_sql(ids, "field", FieldOfWork, "fields_of_work")
-            source_sql, source_params = self._tree_sql(ids, "source", Structure, "sources")
-            type_sql = (
-                f"SELECT 'type' AS facet, 0 AS position, release.type, '', 0, COUNT(*) "
-                f"FROM {Release._meta.db_table} release WHERE release.id IN ({ids('type')}) "
-                "GROUP BY release.type"
-            )
-            sql = f"{field_sql} UNION ALL {source_sql} UNION ALL {type_sql} ORDER BY 1, 2"
-            return sql, [*field_params, *source_params]
+            parts, params = [], []
+            for name in names:
+                if name in trees:
+                    sql, part_params = self._tree_sql(ids, name, *trees[name])
+                else:
+                    sql, part_params = (
+                        (
+                            "SELECT 'type' AS facet, 0 AS position, release.type, '', 0, COUNT(*) "
+                            f"FROM {Release._meta.db_table} release "
+                            f"WHERE release.id IN ({ids('type')}) GROUP BY release.type"
+                        ),
+                        [],
+                    )
+                parts.append(sql)
+                params += part_params
+            return " UNION ALL ".join(parts) + " ORDER BY 1, 2", params
 
         rows = self._query(build)
-        grouped = {"field": [], "source": [], "type": []}
+        grouped = {name: [] for name in names}
         for facet, _position, *row in rows:
             grouped[facet].append(row)
         return grouped
@@ -455,11 +485,11 @@ class Finder:
                     chips.append(Chip(label, self.query_string(remove=(name, slug))))
         return chips
 
-    def query_string(self, *, remove=None, page=None):
+    def query_string(self, *, remove=None, page=None, keep_sort=True):
         """The current valid query, less one value (or one parameter), for links."""
         query = QueryDict(mutable=True)
         for name, value in self.cleaned.items():
-            if not value or (name == "sort" and value == "newest"):
+            if not value or (name == "sort" and (value == "newest" or not keep_sort)):
                 continue
             values = value if isinstance(value, list | tuple) else [value]
             for item in values:

@@ -8,11 +8,15 @@ its ids first, then the rows (a deferred join). Both give the same pages.
 
 import datetime as dt
 import re
+from urllib.parse import urlencode
 
 import pytest
+from django.db import connection
+from django.http import QueryDict
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from press.finder import cursor, parse_cursor
+from press.finder import Finder, cursor, parse_cursor
 from press.models import Release
 from press.views import FinderView
 
@@ -189,3 +193,29 @@ def test_facet_counts_are_shared_by_every_page_of_a_search(
     fresh = client.get("/press-releases/?field=human-rights&page=2&sort=oldest")
     assert fresh.context["paginator"].count == 68
     assert "68" in fresh.text
+
+
+def test_a_facet_is_counted_once_for_every_search_it_is_counted_under(client, archive):
+    """A facet is counted under the other filters only: the field facet of a search by one
+    field is the plain list's, so it is read from the cache, not counted again; and every
+    count is the one a fresh count gives."""
+    plain = client.get("/press-releases/")
+    with CaptureQueriesContext(connection) as queries:
+        by_field = client.get("/press-releases/?field=democratization")
+        by_another = client.get("/press-releases/?field=human-rights&sort=oldest")
+    counted = " ".join(query["sql"] for query in queries.captured_queries)
+    # Counting a tree reads it as "node": the field tree was not counted, the sources were.
+    assert "taxonomy_fieldofwork node" not in counted
+    assert "institutions_structure node" in counted
+    both = client.get("/press-releases/?field=human-rights&country=moldova")
+
+    for response, query in [
+        (plain, {}),
+        (by_field, {"field": "democratization"}),
+        (by_another, {"field": "human-rights"}),
+        (both, {"field": "human-rights", "country": "moldova"}),
+    ]:
+        fresh = Finder(QueryDict(urlencode(query)), Release.objects.published())
+        assert [(f.name, f.options) for f in response.context["facets"]] == [
+            (f.name, f.options) for f in fresh.facets()
+        ]
