@@ -47,7 +47,10 @@ test-postgres: $(VENV)/.installed
 		echo "PostgreSQL's server programs are not installed: tests ran on SQLite only."; \
 	fi
 
-test: lint test-sqlite test-postgres
+# Both databases at once (2 cores: the suite is one process, PostgreSQL another), each
+# one's output printed whole when it ends.
+test: lint
+	$(MAKE) --no-print-directory -j2 --output-sync=target test-sqlite test-postgres
 
 clean:
 	rm -rf $(VENV) var
