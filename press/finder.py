@@ -380,6 +380,14 @@ class Finder:
         )
         return sql, [name]
 
+    def _type_sql(self, ids):
+        sql = (
+            "SELECT 'type' AS facet, 0 AS position, release.type, '', 0, COUNT(*) "
+            f"FROM {Release._meta.db_table} release "
+            f"WHERE release.id IN ({ids('type')}) GROUP BY release.type"
+        )
+        return sql, []
+
     def _tree_and_type_rows(self, names=("field", "source", "type")):
         trees = {"field": (FieldOfWork, "fields_of_work"), "source": (Structure, "sources")}
 
@@ -389,14 +397,7 @@ class Finder:
                 if name in trees:
                     sql, part_params = self._tree_sql(ids, name, *trees[name])
                 else:
-                    sql, part_params = (
-                        (
-                            "SELECT 'type' AS facet, 0 AS position, release.type, '', 0, COUNT(*) "
-                            f"FROM {Release._meta.db_table} release "
-                            f"WHERE release.id IN ({ids('type')}) GROUP BY release.type"
-                        ),
-                        [],
-                    )
+                    sql, part_params = self._type_sql(ids)
                 parts.append(sql)
                 params += part_params
             return " UNION ALL ".join(parts) + " ORDER BY 1, 2", params
@@ -415,24 +416,17 @@ class Finder:
         return Facet(name, self.filterset.filters[name].label, options)
 
     def _country_rows(self):
+        return self._query(self._country_sql)
+
+    def _country_sql(self, ids):
         """Per country, in the menu's order: releases dated there or related to it, each
         counted once; the countries and their counts in one query."""
         release = Release._meta.db_table
         place = Release._meta.get_field("place").related_model._meta.db_table
         related = Release.countries.through._meta.db_table
         country, group = Country._meta.db_table, CountryGroup._meta.db_table
-
-        def build(ids):
-            ids_sql = ids("country")
-            return self._country_sql(ids_sql, release, place, related, country, group), [
-                ContentType.objects.get_for_model(Country).pk
-            ]
-
-        return self._query(build)
-
-    @staticmethod
-    def _country_sql(ids_sql, release, place, related, country, group):
-        return (
+        ids_sql = ids("country")
+        sql = (
             "SELECT country.slug, country.name, COALESCE(counted.n, 0) "
             f"FROM {country} country JOIN {group} grp ON grp.id = country.group_id "
             f"LEFT JOIN (SELECT object_id, MIN(lft) AS lft FROM {MenuItem._meta.db_table} "
@@ -449,6 +443,7 @@ class Finder:
             "ORDER BY grp.position, CASE WHEN entry.lft IS NULL THEN 1 ELSE 0 END, "
             "entry.lft, country.sort_name"
         )
+        return sql, [ContentType.objects.get_for_model(Country).pk]
 
     def _country_facet(self, rows):
         selected = self._selected("country")

@@ -58,15 +58,19 @@ def _next_due():
     return due.timestamp() if due else None
 
 
+def _new_version(due):
+    state = {"version": uuid4().hex, "at": time.time(), "due": due}
+    cache.set(CONTENT_KEY, state, None)
+    return state
+
+
 def bump(**kwargs):
     """Make every cached page stale: call after any change a public page may show."""
     try:
         due = _next_due()
     except DATABASE_DOWN:  # no page can be rendered now anyway: ask again shortly
         due = time.time() + DUE_RETRY
-    state = {"version": uuid4().hex, "at": time.time(), "due": due}
-    cache.set(CONTENT_KEY, state, None)
-    return state
+    return _new_version(due)
 
 
 def _fall_due(state):
@@ -75,12 +79,12 @@ def _fall_due(state):
     keep being served (a release shown a little late beats an error page), and the
     question is asked again in ``DUE_RETRY`` seconds."""
     try:
-        _next_due()
+        due = _next_due()
     except DATABASE_DOWN:
         state = {**state, "due": time.time() + DUE_RETRY}
         cache.set(CONTENT_KEY, state, None)
         return state
-    return bump()
+    return _new_version(due)
 
 
 def _changed(using=None, **kwargs):
