@@ -374,20 +374,16 @@ class MenuItemForm(forms.ModelForm):
             self.initial["target"] = f"{self.instance.content_type_id}:{self.instance.object_id}"
 
     def clean_url(self):
-        """An address the menu shows as a link: a path on this site or an http(s) URL. The
-        menu would show anything else (``javascript:``, ``//elsewhere``) as plain text."""
+        """An address the menu shows as a link (``menu.is_link``), and a well-formed one."""
         url = self.cleaned_data["url"].strip()
-        if not url:
-            return url
-        if url.startswith("/") and not url.startswith(("//", "/\\")):
-            return url
-        if url.startswith(("http://", "https://")):
+        if url and not menu.is_link(url):
+            raise forms.ValidationError(
+                "Give a path on this site (/countries/) or a full address (https://…).",
+                code="invalid_url",
+            )
+        if url and not url.startswith("/"):
             URLValidator(schemes=["http", "https"])(url)
-            return url
-        raise forms.ValidationError(
-            "Give a path on this site (/countries/) or a full address (https://…).",
-            code="invalid_url",
-        )
+        return url
 
     def clean(self):
         cleaned = super().clean()

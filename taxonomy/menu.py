@@ -193,6 +193,15 @@ def state():
     return found[VERSION_KEY], found[CHANGED_KEY]
 
 
+def is_link(url):
+    """Whether the menu links to ``url``: a path on this site or an http(s) address. An
+    address is free text in the admin (whose form refuses anything else), so one saved
+    before that check or by code (``javascript:``, ``//elsewhere``) shows as plain text."""
+    if url.startswith("/"):
+        return not url.startswith(("//", "/\\"))
+    return url.startswith(("http://", "https://"))
+
+
 @dataclass
 class Entry:
     label: str
@@ -237,7 +246,7 @@ def read_tree(year=None):
 
     roots, by_pk = [], {}
     for row in rows:
-        entry = Entry(label=row.label, url=row.url)
+        entry = Entry(label=row.label, url=row.url if is_link(row.url) else "")
         model = models_by_type.get(row.content_type_id)
         if model is not None:
             if not row.term_slug:

@@ -114,6 +114,17 @@ def test_adding_a_plain_link_shows_it_at_once():
     assert '<a href="/reports/">Annual reports</a>' in render_menu()
 
 
+@pytest.mark.parametrize(
+    "url", ["javascript:alert(1)", "//elsewhere.example/", "/\\elsewhere.example/", "data:,x"]
+)
+def test_an_address_the_admin_would_refuse_shows_as_plain_text(url):
+    """Saved before the admin checked addresses, or by code: a label, never a link."""
+    MenuItem.objects.create(parent=fields_heading(), label="Odd link", url=url)
+    menu = render_menu()
+    assert "<span>Odd link</span>" in menu
+    assert url not in menu
+
+
 def test_adding_the_chair_of_the_year_moves_the_marker():
     """No chair is known for 2027 until one is added; then the menu marks it at once."""
     with time_machine.travel(IN_2027, tick=True):
