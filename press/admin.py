@@ -23,7 +23,7 @@ from reversion.admin import VersionAdmin
 from reversion.models import Version
 
 from institutions.models import Structure
-from taxonomy.admin_ids import SafeAutocomplete, checked
+from taxonomy.admin_ids import SafeAutocomplete, check_ids
 from taxonomy.models import FieldOfWork
 
 from .models import Attachment, EditorialScope, Release, SlugRedirect
@@ -66,8 +66,7 @@ class ReleaseForm(forms.ModelForm):
                     self.initial[name] = getattr(before_revert, name)
         self.fields["seen_version"].initial = self.instance.version
         for field in self.fields.values():
-            if isinstance(field, forms.ModelChoiceField):
-                field.__class__ = checked(type(field))
+            check_ids(field)
         self.allowed_sources = EditorialScope.sources_for(user) if user else None
         if self.allowed_sources is not None and "sources" in self.fields:
             # A joint release keeps its sources outside the scope; none can be added.

@@ -29,7 +29,7 @@ class CheckedIds:
 
 
 @functools.cache
-def checked(field_class):
+def _checked_class(field_class):
     if issubclass(field_class, CheckedIds):
         return field_class
     return type(f"Checked{field_class.__name__}", (CheckedIds, field_class), {})
@@ -62,7 +62,7 @@ class SafeAutocomplete:
             kwargs.setdefault(
                 "widget", AutocompleteSelect(db_field, self.admin_site, using=kwargs.get("using"))
             )
-        return _checked_field(super().formfield_for_foreignkey(db_field, request, **kwargs))
+        return check_ids(super().formfield_for_foreignkey(db_field, request, **kwargs))
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         if db_field.name in self.get_autocomplete_fields(request):
@@ -70,10 +70,12 @@ class SafeAutocomplete:
                 "widget",
                 AutocompleteSelectMultiple(db_field, self.admin_site, using=kwargs.get("using")),
             )
-        return _checked_field(super().formfield_for_manytomany(db_field, request, **kwargs))
+        return check_ids(super().formfield_for_manytomany(db_field, request, **kwargs))
 
 
-def _checked_field(field):
+def check_ids(field):
+    """``field`` made to refuse a malformed id, if it is a choice of records; for fields a
+    form declares itself, which the mixin above never sees."""
     if isinstance(field, forms.ModelChoiceField):
-        field.__class__ = checked(type(field))
+        field.__class__ = _checked_class(type(field))
     return field

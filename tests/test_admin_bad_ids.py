@@ -23,6 +23,12 @@ FORMS = [
     ("institutions_structure", ["host_country", "seat", "parent"], {"name": "Unit X"}),
     ("taxonomy_fieldofwork", ["parent"], {"name": "New field"}),
     ("taxonomy_menuitem", ["parent"], {"label": "Entry"}),
+    (
+        "press_release",
+        ["place", "sources", "countries", "fields_of_work", "meetings"],
+        {"title": "A release", "type": "press-release"},
+    ),
+    ("press_editorialscope", ["user", "sources"], {}),
 ]
 
 
