@@ -17,6 +17,8 @@ from django.template.loader import render_to_string
 
 logger = logging.getLogger(__name__)
 RETRY_AFTER = 30  # seconds: what a restart or a failover usually takes
+# What the database driver raises when the server cannot be reached.
+DATABASE_DOWN = (OperationalError, InterfaceError)
 
 
 def unavailable_response(request_id=None):
@@ -38,7 +40,7 @@ class DatabaseUnavailableMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request, exception):
-        if not isinstance(exception, (OperationalError, InterfaceError)):
+        if not isinstance(exception, DATABASE_DOWN):
             return None
         logger.error(
             "Database unavailable: %s",

@@ -24,13 +24,13 @@ from uuid import uuid4
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import InterfaceError, OperationalError
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.utils.http import http_date
 
+from osce_site.resilience import DATABASE_DOWN
 from taxonomy import menu
 
 CONTENT_KEY = "content:version"
@@ -42,7 +42,6 @@ KEPT_HEADERS = ("Content-Type", "Content-Language", "Link", "X-Robots-Tag")
 # With the database unreachable, the seconds until it is asked again when the next scheduled
 # release falls due; meanwhile the pages already cached are served.
 DUE_RETRY = 5
-DATABASE_DOWN = (OperationalError, InterfaceError)
 
 
 def _next_due():
