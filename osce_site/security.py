@@ -28,6 +28,8 @@ from django.conf import settings
 from django.shortcuts import render
 from django.urls import reverse
 
+from .resilience import DATABASE_DOWN
+
 RENEWED_KEY = "_renewed_at"
 USERNAME_LENGTH = 255  # django-axes' column
 IMPORT_MAP = re.compile(rb"<script\s+type=\"importmap\"[^>]*>(.*?)</script>", re.DOTALL)
@@ -82,7 +84,11 @@ class SessionRenewalMiddleware:
         response = self.get_response(request)
         if settings.SESSION_COOKIE_NAME in request.COOKIES and not request.session.is_empty():
             now = int(time.time())
-            if now - request.session.get(RENEWED_KEY, 0) >= settings.SESSION_RENEW_EVERY:
+            try:
+                renewed = request.session.get(RENEWED_KEY, 0)  # may be the first read
+            except DATABASE_DOWN:  # the response is the 503 page already: renew next time
+                return response
+            if now - renewed >= settings.SESSION_RENEW_EVERY:
                 request.session[RENEWED_KEY] = now  # saved, with a new expiry, on the way out
         return response
 

@@ -87,6 +87,18 @@ def test_a_page_whose_queries_fail_gets_the_503_page_and_one_log_line(client, lo
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("page", [FINDER, "/admin/"])
+def test_a_logged_in_editor_gets_the_503_page_too(admin_client, page, log_lines):
+    """A session cookie makes the response read the session (to renew it): with the
+    database down that read fails as well, and must not turn the 503 into a 500."""
+    assert admin_client.get(page).status_code == 200
+    with connection.execute_wrapper(database_down):
+        response = admin_client.get(page)
+    assert_friendly_503(response)
+    assert [line["status"] for line in log_lines() if line["level"] == "ERROR"] == [503]
+
+
+@pytest.mark.django_db
 def test_other_errors_are_still_server_errors(monkeypatch):
     """Only a lost database is a 503: a bug must not hide behind 'try again later'."""
     from press import views
