@@ -28,19 +28,16 @@ import os
 import random
 import re
 import secrets
-import shutil
 import subprocess
 import sys
-import tempfile
 import time
-from collections import Counter
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from serve import (
-    Redis,
     Server,
+    Workspace,
     cpu_busy,
     django_value,
     drain,
@@ -174,18 +171,6 @@ def run_wrk(port, args, data_path):
     return {k: int(v) for k, v in (item.split("=") for item in line.split()[1:])}
 
 
-def access_log(log_path):
-    """(status counts, paths that answered 4xx/5xx) from gunicorn's access log."""
-    statuses, failed = Counter(), Counter()
-    for line in Path(log_path).read_text(errors="replace").splitlines():
-        found = re.search(r'"GET (\S+) HTTP/[\d.]+" (\d{3}) ', line)
-        if found and line.startswith("127.0.0.1 "):
-            statuses[found.group(2)] += 1
-            if found.group(2) >= "400":
-                failed[f"{found.group(2)} {found.group(1)[:160]}"] += 1
-    return statuses, failed
-
-
 ERROR_KINDS = ["connect", "read", "write", "status", "timeout"]
 
 
@@ -231,10 +216,8 @@ def main():
 
     require_stack("bench/load.py")
 
-    folder = Path(tempfile.mkdtemp(prefix="osce-load-"))
-    redis = Redis(folder)
-    keep = False
-    try:
+    with Workspace("osce-load-") as workspace:
+        folder, redis = workspace.folder, workspace.redis
         env = production_env(folder / "var", redis.url)
         published, total, pg_version, _ = prepare_data(env, args, secrets.token_urlsafe(16))
         data = json.loads(django_value(env, DATA_CODE))
@@ -264,30 +247,19 @@ def main():
                 drain(server)
         finally:
             server.stop()
-        statuses, failed = access_log(server.log_path)
-        _, problems = server.log_report()
+        log = server.log_report()
         print()
         errors = sum(report(phase, values) for phase, values in phases.items())
-        print(f"access log: {dict(sorted(statuses.items()))}")
+        print(f"access log: {dict(sorted(log.statuses.items()))}")
         busy = f"{background:.0%}" + (" (something else was running)" if background > 0.1 else "")
         print(f"CPU busy before the run: {busy}")
-        for entry, count in failed.most_common(20):
+        for entry, count in log.failed.most_common(20):
             print(f"  {count} × {entry}")
-        if problems:
-            keep = True
-            print(f"server log: {len(problems)} error lines, kept in {server.log_path}:")
-            for line in problems[:10]:
-                print(f"  {line}")
-        if errors or failed or problems:
+        workspace.show_problems(server, log.problems)
+        if errors or log.failed or log.problems:
             print("FAIL: the load test must run without an error")
             sys.exit(1)
         print("PASS: no errors")
-    finally:
-        redis.stop()
-        if keep:
-            print(f"logs kept in {folder}")
-        else:
-            shutil.rmtree(folder, ignore_errors=True)
 
 
 if __name__ == "__main__":

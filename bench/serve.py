@@ -64,6 +64,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from http.cookies import SimpleCookie
 from pathlib import Path
+from typing import NamedTuple
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = ROOT / ".venv" / "bin" / "python"
@@ -275,18 +276,27 @@ class Server:
         self.log.close()
 
     def log_report(self):
-        """Status codes in the access log, and any error the server logged."""
-        statuses = Counter()
-        problems = []
+        """The status codes in the access log, the requests that answered 4xx or 5xx
+        (status and path), and every error line the server logged."""
+        report = LogReport(Counter(), Counter(), [])
         for line in Path(self.log_path).read_text(errors="replace").splitlines():
-            found = re.search(r'" (\d{3}) ', line)
+            found = re.search(r'"[A-Z]+ (\S+) HTTP/[\d.]+" (\d{3}) ', line)
             if found and line.startswith("127.0.0.1 "):
-                statuses[found.group(1)] += 1
+                path, status = found.groups()
+                report.statuses[status] += 1
+                if status >= "400":
+                    report.failed[f"{status} {path[:160]}"] += 1
             elif re.search(
                 r"Traceback|\[ERROR\]|\[CRITICAL\]|WORKER TIMEOUT|Internal Server", line
             ):
-                problems.append(line)
-        return statuses, problems
+                report.problems.append(line)
+        return report
+
+
+class LogReport(NamedTuple):
+    statuses: Counter
+    failed: Counter
+    problems: list
 
 
 def get(port, path, headers=None, method="GET", body=None):
@@ -373,6 +383,34 @@ class Redis:
         if self.process.poll() is None:
             os.killpg(self.process.pid, signal.SIGTERM)
             self.process.wait(10)
+
+
+class Workspace:
+    """A temporary folder with a private redis-server, both gone after the run, unless the
+    run found errors in a server's log: then the folder is kept for them."""
+
+    def __init__(self, prefix):
+        self.folder = Path(tempfile.mkdtemp(prefix=prefix))
+        self.redis = Redis(self.folder)
+        self.keep = False
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.redis.stop()
+        if self.keep:
+            print(f"logs kept in {self.folder}")
+        else:
+            shutil.rmtree(self.folder, ignore_errors=True)
+
+    def show_problems(self, server, problems):
+        """Print a server's logged errors, if any, and keep the logs for them."""
+        if problems:
+            self.keep = True
+            print(f"server log: {len(problems)} error lines, kept in {server.log_path}:")
+            for line in problems[:10]:
+                print(f"  {line}")
 
 
 def cpu_busy(seconds=0.5):
@@ -611,10 +649,8 @@ def main():
 
     require_stack("bench/serve.py")
 
-    folder = Path(tempfile.mkdtemp(prefix="osce-serve-"))
-    redis = Redis(folder)
-    keep = False
-    try:
+    with Workspace("osce-serve-") as workspace:
+        folder, redis = workspace.folder, workspace.redis
         env = production_env(folder / "var", redis.url)
         password = secrets.token_urlsafe(16)
         published, total, pg_version, slug = prepare_data(env, args, password)
@@ -665,13 +701,9 @@ def main():
             if busy:
                 print(f"WARNING: the machine was busy before {len(busy)} runs ({', '.join(busy)}):")
                 print("something else is running; measure again on a quiet machine.")
-            statuses, problems = server.log_report()
-            print(f"access log: {dict(sorted(statuses.items()))}")
-            if problems:
-                keep = True
-                print(f"server log: {len(problems)} error lines, kept in {server.log_path}:")
-                for line in problems[:10]:
-                    print(f"  {line}")
+            log = server.log_report()
+            print(f"access log: {dict(sorted(log.statuses.items()))}")
+            workspace.show_problems(server, log.problems)
             checks = targets(results, floor)
             print()
             print(f"targets (issue), {workers} workers, {args.connections} connections:")
@@ -688,12 +720,6 @@ def main():
                 print(f"{workers:7d} {floor:15.0f} {public_warm:25.0f} {passed}/{count}")
             best = max(summary, key=lambda row: (row[3], row[2]))
             print(f"best: {best[0]} workers (most targets met, then most warm throughput)")
-    finally:
-        redis.stop()
-        if keep:
-            print(f"logs kept in {folder}")
-        else:
-            shutil.rmtree(folder, ignore_errors=True)
 
 
 if __name__ == "__main__":
