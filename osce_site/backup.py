@@ -14,10 +14,11 @@ a harmless extra file).
 
 A restore checks everything before it writes anything: that the archive is whole and is
 ours, that the target database has no tables at all, that no media file of the same name
-and other content is in the way. Then it restores the database, writes the media through
-the storage API and checks the row counts and files against the manifest.
+and other content is in the way. Then it writes the media through the storage API,
+restores the database, and checks the row counts and files against the manifest.
 """
 
+import contextlib
 import datetime as dt
 import hashlib
 import io
@@ -47,6 +48,7 @@ LOCK_WAIT = "60s"  # what pg_dump waits for a table's lock before it gives up
 # Where pg_dump and pg_restore are, when the environment does not say: the newest installed
 # client reads every older server's dumps, an older one refuses a newer server.
 PG_BINDIR_ENV = "PG_BINDIR"
+PG_INSTALLED = Path("/usr/lib/postgresql")  # Debian's: one folder per major version
 
 
 class BackupError(Exception):
@@ -75,7 +77,7 @@ def pg_program(name, bindir=None):
             raise BackupError(f"{candidate} is not an executable {name}.")
         return str(candidate)
     installed = sorted(
-        Path("/usr/lib/postgresql").glob(f"*/bin/{name}"),
+        PG_INSTALLED.glob(f"*/bin/{name}"),
         key=lambda path: [int(part) for part in path.parts[-3].split(".") if part.isdigit()],
     )
     if installed:
@@ -104,6 +106,15 @@ def pg_environment(settings_dict):
     return {**os.environ, **{key: str(value) for key, value in values.items() if value}}
 
 
+def add_pg_bindir_argument(parser, program):
+    """The commands' ``--pg-bindir``, for the folder of ``program``."""
+    parser.add_argument(
+        "--pg-bindir",
+        help=f"Folder of {program} (PostgreSQL); default ${PG_BINDIR_ENV}, else the newest "
+        f"under {PG_INSTALLED}, else the PATH.",
+    )
+
+
 def run_pg(args, settings_dict):
     result = subprocess.run(
         args, env=pg_environment(settings_dict), capture_output=True, text=True, check=False
@@ -123,7 +134,11 @@ def vendor():
 
 
 def table_names(cursor):
-    return sorted(connection.introspection.table_names(cursor, include_views=False))
+    """The tables a backup counts and a restore checks: read alike from the site's database,
+    the copy of it, and the restored one. SQLite's own tables (``sqlite_stat1``, made by
+    ``ANALYZE``) hold no data of the site and are left out."""
+    names = connection.introspection.table_names(cursor, include_views=False)
+    return sorted(name for name in names if not name.startswith("sqlite_"))
 
 
 def count_rows(cursor, tables, quote):
@@ -139,13 +154,6 @@ def applied_migrations(cursor, quote):
     return [list(row) for row in cursor.fetchall()]
 
 
-def sqlite_tables(db):
-    rows = db.execute(
-        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
-    )
-    return sorted(name for (name,) in rows)
-
-
 def sqlite_quote(name):
     return '"' + name.replace('"', '""') + '"'
 
@@ -159,15 +167,13 @@ def dump_database(target, bindir=None):
         raise BackupError("Take a backup outside a transaction: it copies committed data.")
     connection.ensure_connection()
     # One step (-1 pages) holds one read lock: a consistent copy while the site writes.
-    with sqlite3.connect(target) as copy:
+    with contextlib.closing(sqlite3.connect(target)) as copy:
         connection.connection.backup(copy, pages=-1)
-    copy = sqlite3.connect(target)
-    try:
-        tables = sqlite_tables(copy)
+        tables = table_names(copy.cursor())
         counts = count_rows(copy.cursor(), tables, sqlite_quote)
-        migrations = applied_migrations(copy.cursor(), sqlite_quote) if tables else []
-    finally:
-        copy.close()
+        migrations = (
+            applied_migrations(copy.cursor(), sqlite_quote) if "django_migrations" in tables else []
+        )
     return counts, migrations
 
 
@@ -180,7 +186,7 @@ def _dump_postgresql(target, bindir):
         with snapshot_connection.cursor() as cursor:
             cursor.execute("SELECT pg_export_snapshot()")
             snapshot = cursor.fetchone()[0]
-            tables = sorted(connection.introspection.table_names(cursor, include_views=False))
+            tables = table_names(cursor)
             counts = count_rows(cursor, tables, quote)
             migrations = applied_migrations(cursor, quote) if "django_migrations" in tables else []
             # pg_dump reads the very snapshot the counts came from, while it stays open.
@@ -424,6 +430,25 @@ def restore_backup(path, *, bindir=None):
     work = tempfile.mkdtemp(prefix="osce-restore-")
     try:
         with tarfile.open(path, "r:") as archive:
+            # Media first: if writing them fails (a full disk, the storage unreachable),
+            # the database is still empty, and the same command run again skips the files
+            # already written (they have the archive's content) and carries on.
+            written = []
+            for entry in manifest["media"]:
+                if entry["name"] in skipped:
+                    continue
+                with archive.extractfile(MEDIA_PREFIX + entry["name"]) as source:
+                    try:
+                        saved = default_storage.save(entry["name"], File(source, entry["name"]))
+                    except OSError as error:
+                        raise BackupError(
+                            f"Writing the media file {entry['name']} failed ({error}). The "
+                            "database is untouched: fix the cause and run the same command "
+                            "again."
+                        ) from error
+                if saved != entry["name"]:
+                    raise BackupError(f"The storage saved {entry['name']} as {saved}.")
+                written.append(entry["name"])
             member = manifest["database"]["member"]
             database_file = Path(work) / member
             with archive.extractfile(member) as source, database_file.open("wb") as copy:
@@ -432,16 +457,6 @@ def restore_backup(path, *, bindir=None):
                 _restore_postgresql(database_file, bindir)
             else:
                 _restore_sqlite(database_file)
-            database_file.unlink()
-            written = []
-            for entry in manifest["media"]:
-                if entry["name"] in skipped:
-                    continue
-                with archive.extractfile(MEDIA_PREFIX + entry["name"]) as source:
-                    saved = default_storage.save(entry["name"], File(source, entry["name"]))
-                if saved != entry["name"]:
-                    raise BackupError(f"The storage saved {entry['name']} as {saved}.")
-                written.append(entry["name"])
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return Restored(
@@ -499,7 +514,7 @@ def _restore_postgresql(dump, bindir):
 
 def _restore_sqlite(copy_file):
     connection.ensure_connection()
-    with sqlite3.connect(copy_file) as source:
+    with contextlib.closing(sqlite3.connect(copy_file)) as source:
         source.backup(connection.connection, pages=-1)
     connection.close()  # the next query sees the restored schema on a new connection
 

@@ -371,18 +371,68 @@ def not_a_tar(path, tmp_path):
     return target
 
 
-@pytest.mark.parametrize(
-    ("damage", "reason"),
-    [
-        (truncated, "not a readable backup archive (it is cut short)"),
-        (flipped_byte, "is damaged (its SHA-256 does not match)"),
-        (without_manifest, "no manifest.json"),
-        (foreign, "not a backup of this site"),
-        (with_an_extra_file, "media/extra.pdf is in the archive but not the manifest"),
-        (with_an_escaping_name, "unsafe media name"),
-        (not_a_tar, "not a readable backup archive"),
-    ],
-)
+def from_an_older_format(path, tmp_path):
+    manifest = {**manifest_of(path), "format_version": backup.FORMAT_VERSION + 1}
+    return rebuild(
+        path, tmp_path / "format.tar", replace={"manifest.json": json.dumps(manifest).encode()}
+    )
+
+
+def without_a_media_file(path, tmp_path):
+    return rebuild(path, tmp_path / "no-media.tar", drop={"media/releases/2026/11/report.pdf"})
+
+
+def without_row_counts(path, tmp_path):
+    manifest = manifest_of(path)
+    del manifest["row_counts"]
+    return rebuild(
+        path, tmp_path / "partial.tar", replace={"manifest.json": json.dumps(manifest).encode()}
+    )
+
+
+def from_the_other_database(path, tmp_path):
+    """The same archive, labelled as made by the other kind of database."""
+    manifest = manifest_of(path)
+    other = "sqlite" if manifest["database"]["vendor"] == "postgresql" else "postgresql"
+    old_member, new_member = manifest["database"]["member"], backup.DATABASE_MEMBERS[other]
+    manifest["database"].update(vendor=other, member=new_member)
+    with tarfile.open(path) as tar:
+        data = tar.extractfile(old_member).read()
+    return rebuild(
+        path,
+        tmp_path / "other.tar",
+        drop={old_member},
+        replace={"manifest.json": json.dumps(manifest).encode()},
+        add={new_member: data},
+    )
+
+
+def from_newer_code(path, tmp_path):
+    manifest = manifest_of(path)
+    manifest["migrations"].append(["press", "9999_from_the_future"])
+    return rebuild(
+        path, tmp_path / "newer.tar", replace={"manifest.json": json.dumps(manifest).encode()}
+    )
+
+
+DAMAGES = [
+    (truncated, "not a readable backup archive (it is cut short)"),
+    (flipped_byte, "is damaged (its SHA-256 does not match)"),
+    (without_manifest, "no manifest.json"),
+    (foreign, "not a backup of this site"),
+    (with_an_extra_file, "media/extra.pdf is in the archive but not the manifest"),
+    (with_an_escaping_name, "unsafe media name"),
+    (not_a_tar, "not a readable backup archive"),
+    (from_an_older_format, f"this code reads version {backup.FORMAT_VERSION}"),
+    (without_a_media_file, "media/releases/2026/11/report.pdf is missing"),
+    (without_row_counts, "manifest.json is incomplete"),
+    (from_the_other_database, "backup cannot be restored into"),
+    (from_newer_code, "made by newer code (1 migrations this code does not have"),
+]
+DAMAGE_IDS = [damage.__name__ for damage, _ in DAMAGES]
+
+
+@pytest.mark.parametrize(("damage", "reason"), DAMAGES, ids=DAMAGE_IDS)
 def test_a_damaged_or_foreign_archive_is_refused_by_name_and_reason(
     db, archive, tmp_path, settings, damage, reason
 ):
@@ -399,20 +449,143 @@ def test_a_damaged_or_foreign_archive_is_refused_by_name_and_reason(
     assert not settings.MEDIA_ROOT.exists()
 
 
-def test_a_damaged_archive_leaves_an_empty_database_empty(archive, tmp_path):
-    damaged = flipped_byte(archive, tmp_path)
-    database = tmp_path / "restored" / "restored.sqlite3"
-    result = manage(
-        "restore_site",
-        str(damaged),
-        database_url=f"sqlite:///{database}",
-        var_dir=tmp_path / "restored",
-    )
+@pytest.mark.parametrize(("damage", "reason"), DAMAGES, ids=DAMAGE_IDS)
+def test_a_refused_archive_leaves_an_empty_database_empty(
+    archive, empty_database, tmp_path, damage, reason
+):
+    """Refused before anything is written: where the restore would write (an empty
+    database and media folder), nothing appears."""
+    database_url, connect_restored = empty_database
+    damaged = damage(archive, tmp_path)
+    restored_var = tmp_path / "restored"
+    result = manage("restore_site", str(damaged), database_url=database_url, var_dir=restored_var)
     assert result.returncode != 0
-    assert "is damaged" in result.stderr
-    tables = sqlite3.connect(database).execute("SELECT name FROM sqlite_master").fetchall()
-    assert tables == []
-    assert not (tmp_path / "restored" / "media").exists()
+    assert reason in result.stderr
+    assert "Traceback" not in result.stderr
+    restored = connect_restored()
+    try:
+        assert all_rows(restored) == {}
+    finally:
+        restored.close()
+    assert not (restored_var / "media").exists()
+
+
+def restore_into(empty_database, archive, restored_var):
+    database_url, _ = empty_database
+    return manage("restore_site", str(archive), database_url=database_url, var_dir=restored_var)
+
+
+def tables_of(empty_database):
+    restored = empty_database[1]()
+    try:
+        return all_rows(restored)
+    finally:
+        restored.close()
+
+
+REPORT = "releases/2026/11/report.pdf"
+
+
+def test_a_media_file_in_the_way_with_other_content_is_refused(archive, empty_database, tmp_path):
+    restored_var = tmp_path / "restored"
+    theirs = restored_var / "media" / REPORT
+    theirs.parent.mkdir(parents=True)
+    theirs.write_bytes(b"another site's report")
+
+    result = restore_into(empty_database, archive, restored_var)
+
+    assert result.returncode != 0
+    assert f"The media file {REPORT} exists with other content" in result.stderr
+    assert tables_of(empty_database) == {}
+    assert theirs.read_bytes() == b"another site's report"
+
+
+def test_a_media_file_already_there_with_the_same_content_is_kept(
+    archive, empty_database, tmp_path
+):
+    restored_var = tmp_path / "restored"
+    same = restored_var / "media" / REPORT
+    same.parent.mkdir(parents=True)
+    same.write_bytes(TINY_PDF)
+
+    result = restore_into(empty_database, archive, restored_var)
+
+    assert result.returncode == 0, result.stderr
+    assert "0 files written, 1 already there" in result.stdout
+    assert same.read_bytes() == TINY_PDF
+
+
+def test_a_restore_stopped_by_a_media_write_can_be_run_again(archive, empty_database, tmp_path):
+    """Media go first: the failure leaves the database empty, so the same command, run
+    again once the cause is gone, restores everything."""
+    restored_var = tmp_path / "restored"
+    blocker = restored_var / "media" / "releases"
+    blocker.parent.mkdir(parents=True)
+    blocker.write_text("a file where the restore needs a folder")
+
+    failed = restore_into(empty_database, archive, restored_var)
+
+    assert failed.returncode != 0
+    assert f"Writing the media file {REPORT} failed" in failed.stderr
+    assert "Traceback" not in failed.stderr
+    assert tables_of(empty_database) == {}
+
+    blocker.unlink()
+    again = restore_into(empty_database, archive, restored_var)
+    assert again.returncode == 0, again.stderr
+    assert (restored_var / "media" / REPORT).read_bytes() == TINY_PDF
+    assert tables_of(empty_database)["taxonomy_country"]
+
+
+def test_sqlite_statistics_tables_are_no_obstacle(
+    reference_data, media_root, empty_database, tmp_path
+):
+    """ANALYZE (run by hand or by a maintenance job) makes SQLite's own sqlite_stat1 table:
+    no data of the site, and not a table the restore should find missing or in the way."""
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    call_command("backup_site", str(tmp_path / "site.tar"), stdout=io.StringIO())
+    assert not any(
+        name.startswith("sqlite_") for name in manifest_of(tmp_path / "site.tar")["row_counts"]
+    )
+
+    result = restore_into(empty_database, tmp_path / "site.tar", tmp_path / "restored")
+
+    assert result.returncode == 0, result.stderr
+    assert "all checked against the manifest" in result.stdout
+
+
+def test_the_restored_site_is_checked_against_the_manifest(db, media_root):
+    """The last step of a restore: a table with other row counts, or a media file with other
+    content, than the manifest lists is reported by name."""
+    with connection.cursor() as cursor:
+        counts = backup.count_rows(cursor, backup.table_names(cursor), connection.ops.quote_name)
+    default_storage.save(REPORT, ContentFile(TINY_PDF))
+    entry = {
+        "name": REPORT,
+        "size": len(TINY_PDF),
+        "sha256": backup.sha256_of(io.BytesIO(TINY_PDF)),
+    }
+    assert backup._check_restored({"row_counts": counts, "media": [entry]}) == counts
+
+    more = {**counts, "taxonomy_country": counts["taxonomy_country"] + 1}
+    with pytest.raises(
+        backup.BackupError, match=r"differs from the backup in \['taxonomy_country'\]"
+    ):
+        backup._check_restored({"row_counts": more, "media": [entry]})
+    other = {**entry, "sha256": "0" * 64}
+    with pytest.raises(
+        backup.BackupError, match=f"The media file {REPORT} was not restored intact"
+    ):
+        backup._check_restored({"row_counts": counts, "media": [other]})
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite copies on the same connection")
+def test_a_backup_inside_a_transaction_is_refused(reference_data, media_root, tmp_path):
+    """SQLite's copy would wait for ever on the caller's own open transaction."""
+    with transaction.atomic(), pytest.raises(CommandError, match="outside a transaction"):
+        call_command("backup_site", str(tmp_path / "site.tar"))
+    assert not (tmp_path / "site.tar").exists()
 
 
 def test_check_reads_the_whole_archive_and_writes_nothing(db, archive, settings, tmp_path):
@@ -486,26 +659,49 @@ def test_media_are_read_through_the_storage_api_whatever_the_backend(
     assert not settings.MEDIA_ROOT.exists()
 
 
+def fake_program(folder, name):
+    folder.mkdir(parents=True, exist_ok=True)
+    program = folder / name
+    program.write_text("#!/bin/sh\n")
+    program.chmod(0o755)
+    return program
+
+
 def test_the_newest_installed_postgresql_client_is_used_unless_told(tmp_path, monkeypatch):
     monkeypatch.delenv(backup.PG_BINDIR_ENV, raising=False)
-    installed = sorted(Path("/usr/lib/postgresql").glob("*/bin/pg_dump"))
-    if installed:
-        assert backup.pg_program("pg_dump").startswith("/usr/lib/postgresql/")
-    fake = tmp_path / "pg_dump"
-    fake.write_text("#!/bin/sh\n")
-    fake.chmod(0o755)
-    monkeypatch.setenv(backup.PG_BINDIR_ENV, str(tmp_path))
-    assert backup.pg_program("pg_dump") == str(fake)
+    monkeypatch.setattr(backup, "PG_INSTALLED", tmp_path / "lib")
+    for version in ("9.6", "16", "10"):  # 9.6 sorts last as text
+        fake_program(tmp_path / "lib" / version / "bin", "pg_dump")
+    assert backup.pg_program("pg_dump") == str(tmp_path / "lib" / "16" / "bin" / "pg_dump")
+
+    told = fake_program(tmp_path / "told", "pg_dump")
+    monkeypatch.setenv(backup.PG_BINDIR_ENV, str(tmp_path / "told"))
+    assert backup.pg_program("pg_dump") == str(told)
     with pytest.raises(backup.BackupError, match="not an executable pg_restore"):
         backup.pg_program("pg_restore")
 
 
-def test_the_password_reaches_pg_dump_through_the_environment_only():
-    env = backup.pg_environment(
-        {"HOST": "db", "PORT": 5432, "USER": "u", "PASSWORD": "s3cret", "OPTIONS": {}}
-    )
-    assert env["PGPASSWORD"] == "s3cret"
-    assert (env["PGHOST"], env["PGPORT"], env["PGUSER"]) == ("db", "5432", "u")
+def test_the_password_reaches_pg_restore_through_the_environment_only(db, tmp_path, monkeypatch):
+    """Never on the command line, which any user of the machine can read (ps)."""
+    calls = []
+
+    def recorded(args, env, **kwargs):
+        calls.append((args, env))
+        return subprocess.CompletedProcess(args, 0, "", "")
+
+    monkeypatch.setattr(backup.subprocess, "run", recorded)
+    monkeypatch.setattr(connection, "close", lambda: None)
+    monkeypatch.setitem(connection.settings_dict, "PASSWORD", "s3cret-pw")
+    monkeypatch.setitem(connection.settings_dict, "HOST", "db.internal")
+    fake_program(tmp_path, "pg_restore")
+
+    backup._restore_postgresql(tmp_path / "database.dump", str(tmp_path))
+
+    [(args, env)] = calls
+    assert args[0] == str(tmp_path / "pg_restore")
+    assert not any("s3cret-pw" in arg for arg in args)
+    assert env["PGPASSWORD"] == "s3cret-pw"
+    assert env["PGHOST"] == "db.internal"
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="concurrent writers: PostgreSQL")

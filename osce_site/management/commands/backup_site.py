@@ -9,7 +9,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from osce_site.backup import PG_BINDIR_ENV, BackupError, create_backup
+from osce_site.backup import BackupError, add_pg_bindir_argument, create_backup
 
 
 class Command(BaseCommand):
@@ -21,11 +21,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("path", help="The archive to write, e.g. backups/site-2026-11-28.tar")
         parser.add_argument("--force", action="store_true", help="Replace PATH if it exists.")
-        parser.add_argument(
-            "--pg-bindir",
-            help=f"Folder of pg_dump (PostgreSQL); default ${PG_BINDIR_ENV}, else the newest "
-            "under /usr/lib/postgresql, else the PATH.",
-        )
+        add_pg_bindir_argument(parser, "pg_dump")
 
     def handle(self, *args, path, force=False, pg_bindir=None, **options):
         started = time.monotonic()

@@ -10,7 +10,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from osce_site.backup import PG_BINDIR_ENV, BackupError, read_archive, restore_backup
+from osce_site.backup import BackupError, add_pg_bindir_argument, read_archive, restore_backup
 
 
 class Command(BaseCommand):
@@ -26,11 +26,7 @@ class Command(BaseCommand):
             action="store_true",
             help="Only check the archive (every file's size and SHA-256); write nothing.",
         )
-        parser.add_argument(
-            "--pg-bindir",
-            help=f"Folder of pg_restore (PostgreSQL); default ${PG_BINDIR_ENV}, else the "
-            "newest under /usr/lib/postgresql, else the PATH.",
-        )
+        add_pg_bindir_argument(parser, "pg_restore")
 
     def handle(self, *args, path, check=False, pg_bindir=None, **options):
         started = time.monotonic()
