@@ -1,11 +1,15 @@
 """Fixtures shared by every test: the reference data, a clean cache, data builders."""
 
+import io
+import json
+import logging
 from pathlib import Path
 
 import pytest
 from django.core.cache import cache
 
 from institutions.reference import load_reference_data
+from osce_site.observability import JSONFormatter
 
 from . import factories
 
@@ -49,3 +53,20 @@ def make_release(db):
 def reference_data(transactional_db):
     """For tests that flush the database (live server): load the reference data again."""
     load_reference_data()
+
+
+@pytest.fixture
+def log_lines():
+    """The lines the site's configured JSON handler writes during the test, parsed."""
+    handlers = [
+        handler
+        for handler in logging.getLogger().handlers
+        if isinstance(handler.formatter, JSONFormatter)
+    ]
+    assert len(handlers) == 1, "production logging has one JSON handler on the root logger"
+    stream = io.StringIO()
+    previous = handlers[0].setStream(stream)
+    try:
+        yield lambda: [json.loads(line) for line in stream.getvalue().splitlines()]
+    finally:
+        handlers[0].setStream(previous)

@@ -8,9 +8,7 @@ same gunicorn recovers by itself (connection health checks, no restart).
 """
 
 import contextlib
-import io
 import json
-import logging
 import os
 import re
 import secrets
@@ -29,7 +27,7 @@ from django.core.cache import cache
 from django.db import OperationalError, connection
 from django.test import Client
 
-from osce_site.observability import JSONFormatter
+from osce_site import backup
 from osce_site.resilience import RETRY_AFTER
 from press import pagecache
 
@@ -39,18 +37,6 @@ FINDER = "/press-releases/"
 
 def database_down(execute, sql, params, many, context):
     raise OperationalError('connection to server at "127.0.0.1", port 5432 failed: refused')
-
-
-@pytest.fixture
-def log_lines():
-    """The lines the site's JSON handler writes during the test, parsed."""
-    [handler] = [h for h in logging.getLogger().handlers if isinstance(h.formatter, JSONFormatter)]
-    stream = io.StringIO()
-    previous = handler.setStream(stream)
-    try:
-        yield lambda: [json.loads(line) for line in stream.getvalue().splitlines()]
-    finally:
-        handler.setStream(previous)
 
 
 def assert_friendly_503(response):
@@ -187,9 +173,9 @@ GUNICORN += ["--graceful-timeout", "2"]
 
 
 def postgres_bindir():
-    found = sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"), key=lambda p: p.parts)
-    if found:
-        return found[-1].parent
+    """The newest installed server programs, found as the backups find pg_dump."""
+    with contextlib.suppress(backup.BackupError):
+        return Path(backup.pg_program("initdb")).parent
     if os.environ.get("CI"):
         pytest.fail(
             "CI is set but PostgreSQL's server programs are missing (apt-get install postgresql)"
@@ -213,10 +199,14 @@ class Cluster:
         self.url = f"postgres://osce@127.0.0.1:{self.port}/osce_site"
         if os.getuid() == 0:  # PostgreSQL refuses to run as root
             shutil.chown(self.dir, "postgres")
-        self.run("initdb", "-D", self.data, "-U", "osce", "-A", "trust", "-E", "UTF8",
-                 "--locale=C.UTF-8", "--no-sync")  # fmt: skip
-        self.start()
-        self.run("createdb", "-h", "127.0.0.1", "-p", str(self.port), "-U", "osce", "osce_site")
+        try:
+            self.run("initdb", "-D", self.data, "-U", "osce", "-A", "trust", "-E", "UTF8",
+                     "--locale=C.UTF-8", "--no-sync")  # fmt: skip
+            self.start()
+            self.run("createdb", "-h", "127.0.0.1", "-p", str(self.port), "-U", "osce", "osce_site")
+        except BaseException:
+            self.remove()  # a server started, then a failure: stop it, leave no folder
+            raise
 
     @property
     def data(self):

@@ -6,8 +6,6 @@ site's real middleware and logging configuration (the test settings are producti
 DEBUG off, so the JSON formatter is the one in use).
 """
 
-import io
-import json
 import logging
 import re
 
@@ -17,7 +15,7 @@ from django.test import Client
 from django.urls import path
 
 from osce_site import urls as site_urls
-from osce_site.observability import JSONFormatter, request_id_from
+from osce_site.observability import request_id_from
 
 
 class Boom(RuntimeError):
@@ -36,23 +34,6 @@ def chatty(request):
 # The site's own URLs stay (its middleware reverses the admin's), two test views beside them.
 urlpatterns = [path("broken/", broken), path("chatty/", chatty), *site_urls.urlpatterns]
 pytestmark = [pytest.mark.urls(__name__), pytest.mark.django_db]
-
-
-@pytest.fixture
-def log_lines():
-    """The lines the site's configured JSON handler writes during the test, parsed."""
-    handlers = [
-        handler
-        for handler in logging.getLogger().handlers
-        if isinstance(handler.formatter, JSONFormatter)
-    ]
-    assert len(handlers) == 1, "production logging has one JSON handler on the root logger"
-    stream = io.StringIO()
-    previous = handlers[0].setStream(stream)
-    try:
-        yield lambda: [json.loads(line) for line in stream.getvalue().splitlines()]
-    finally:
-        handlers[0].setStream(previous)
 
 
 @pytest.fixture
