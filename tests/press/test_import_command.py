@@ -9,7 +9,7 @@ import pytest
 from institutions.models import Structure
 from press.models import Release
 from taxonomy.models import Place
-from tests.factories import run_import
+from tests.factories import run_import as run
 
 pytestmark = pytest.mark.django_db
 
@@ -26,7 +26,6 @@ def counts():
     return (Release.objects.count(), Structure.objects.count(), Place.objects.count())
 
 
-run = run_import
 
 
 @pytest.fixture

@@ -25,7 +25,7 @@ from django.db.models.signals import m2m_changed
 from institutions.models import Structure
 from press.models import Release
 from taxonomy.models import Country, FieldOfWork, Place
-from tests.factories import run_import
+from tests.factories import run_import as run
 
 ROOT = Path(__file__).resolve().parents[2]
 SEED_TITLE = "Statement by the Co-Chairs of the OSCE Minsk Group"
@@ -53,8 +53,6 @@ def snapshot():
         "structures": sorted(Structure.objects.values_list("name", flat=True)),
     }
 
-
-run = run_import
 
 
 # ---------------------------------------------------------------------------------------
@@ -91,6 +89,22 @@ def fault():
     m2m_changed.connect(handler, sender=Release.fields_of_work.through, weak=False)
     yield fault
     m2m_changed.disconnect(handler, sender=Release.fields_of_work.through)
+
+
+@pytest.mark.django_db
+def test_an_interrupted_dry_run_says_nothing_was_written(three_pages, fault):
+    """Not "run the same command again to import the rest": a dry run imports nothing."""
+    before = snapshot()
+    fault["raise"] = KeyboardInterrupt()
+
+    out, err, error = run(three_pages, "--dry-run")
+
+    assert error is not None
+    assert error.returncode == 130
+    assert str(error) == "Dry run interrupted: nothing was written."
+    assert "a-first.txt" in out  # the page checked before the interrupt was reported
+    assert "INTERRUPTED" not in err  # no page is half-imported: none is imported at all
+    assert snapshot() == before
 
 
 @pytest.mark.django_db

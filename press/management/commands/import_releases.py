@@ -46,7 +46,12 @@ class Command(BaseCommand):
         except DryRun:
             self.stdout.write(self.style.WARNING("Dry run: nothing was written."))
         except KeyboardInterrupt:
-            self.stderr.write(self.style.ERROR(f"INTERRUPTED {path}: nothing of it was written"))
+            if dry_run:
+                message = "Dry run interrupted: nothing was written."
+                raise CommandError(message, returncode=130) from None
+            if path is not None:
+                message = f"INTERRUPTED {path}: nothing of it was written"
+                self.stderr.write(self.style.ERROR(message))
             raise CommandError(
                 f"Interrupted after {len(outcomes)} page(s), reported above; run the same "
                 "command again to import the rest.",
