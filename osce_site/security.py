@@ -21,7 +21,6 @@ import hashlib
 import ipaddress
 import re
 import time
-from functools import cache
 
 from csp.middleware import CSPMiddleware
 from django.conf import settings
@@ -110,17 +109,14 @@ class PermissionsPolicyMiddleware:
         return response
 
 
-@cache
-def _admin_prefix():
-    return reverse("admin:index")
-
-
 class ContentSecurityPolicyMiddleware(CSPMiddleware):
     """django-csp's middleware, with the admin's policy under the admin's prefix."""
 
     def get_policy_parts(self, request, response, report_only=False):
         parts = super().get_policy_parts(request, response, report_only)
-        if report_only or not request.path_info.startswith(_admin_prefix()):
+        # request.path and reverse() both carry the script prefix of a site served under
+        # a sub-path (SCRIPT_NAME); path_info does not.
+        if report_only or not request.path.startswith(reverse("admin:index")):
             return parts
         parts.replace = {**settings.ADMIN_CONTENT_SECURITY_POLICY, **(parts.replace or {})}
         hashes = import_map_hashes(response)

@@ -247,7 +247,7 @@ PERMISSIONS_POLICY = {
     feature: []
     for feature in (
         "accelerometer", "autoplay", "browsing-topics", "camera", "display-capture",
-        "geolocation", "gyroscope", "hid", "interest-cohort", "magnetometer", "microphone",
+        "geolocation", "gyroscope", "hid", "magnetometer", "microphone",
         "midi", "payment", "publickey-credentials-get", "serial", "usb", "xr-spatial-tracking",
     )
 }  # fmt: skip

@@ -8,7 +8,8 @@ from django.contrib.admin import widgets
 
 
 def is_id(value):
-    """Every model here has an integer key: a 64-bit one has at most 19 digits."""
+    """Every model here has an integer key, of at most 64 bits: every number of up to 18
+    digits fits, and a longer one is refused rather than checked against the limit."""
     text = str(value)
     return text.isascii() and text.isdigit() and len(text) < 19
 
