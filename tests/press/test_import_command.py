@@ -26,8 +26,6 @@ def counts():
     return (Release.objects.count(), Structure.objects.count(), Place.objects.count())
 
 
-
-
 @pytest.fixture
 def bad_text(seed_text):
     """A third page that names an unknown field of work, source and place."""

@@ -54,7 +54,6 @@ def snapshot():
     }
 
 
-
 # ---------------------------------------------------------------------------------------
 # In-process: a step inside the page's write fails
 
