@@ -22,13 +22,13 @@ takes CPU from the server.
 """
 
 import argparse
+import functools
 import html
 import json
 import os
 import random
 import re
 import secrets
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -36,6 +36,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from serve import (
+    ERROR_KINDS,
     Server,
     Workspace,
     cpu_busy,
@@ -46,6 +47,7 @@ from serve import (
     prepare_data,
     production_env,
     require_stack,
+    run_wrk,
 )
 
 LUA = Path(__file__).resolve().parent / "load.lua"
@@ -148,32 +150,6 @@ def write_data(folder, data, port, args):
     return path, table
 
 
-def run_wrk(port, args, data_path):
-    command = [
-        "wrk",
-        f"-t{args.threads}",
-        f"-c{args.connections}",
-        f"-d{args.duration}s",
-        f"--timeout={args.timeout}s",
-        "-s",
-        str(LUA),
-        "-H",
-        "X-Forwarded-Proto: https",
-        f"http://127.0.0.1:{port}/",
-        "--",
-        str(data_path),
-    ]
-    print("$ " + " ".join(command), flush=True)
-    done = subprocess.run(command, capture_output=True, text=True)
-    line = next((x for x in done.stdout.splitlines() if x.startswith("BENCH ")), None)
-    if line is None:
-        sys.exit(f"wrk gave no summary:\n{done.stdout}\n{done.stderr}")
-    return {k: int(v) for k, v in (item.split("=") for item in line.split()[1:])}
-
-
-ERROR_KINDS = ["connect", "read", "write", "status", "timeout"]
-
-
 def report(phase, values):
     """Print one run's figures; return its error count."""
     errors = sum(values[k] for k in ERROR_KINDS)
@@ -240,10 +216,14 @@ def main():
                 f"pages, {len(table['popular'])} popular filter links, {len(table['older'])} "
                 f"Older links, {len(table['words'])} search words; misses weigh {args.miss}"
             )
-            phases = {"cold": run_wrk(server.port, args, data_path)}
+            run = functools.partial(
+                run_wrk, args, LUA, f"http://127.0.0.1:{server.port}/",
+                script_args=[str(data_path)], show=True,
+            )  # fmt: skip
+            phases = {"cold": run()}
             drain(server)
             if not args.cold_only:  # the same mix again, on the cache the first run filled
-                phases["warm"] = run_wrk(server.port, args, data_path)
+                phases["warm"] = run()
                 drain(server)
         finally:
             server.stop()

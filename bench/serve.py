@@ -451,6 +451,28 @@ def drain(server, limit=120):
     print(f"  (the workers were still busy {limit} s after a run)")
 
 
+ERROR_KINDS = ["connect", "read", "write", "status", "timeout"]
+
+
+def run_wrk(args, script, url, *, headers=(), script_args=(), show=False):
+    """Run wrk with ``script`` (which prints the BENCH line of ``DONE_LUA``) against ``url``;
+    return that line's figures, by name."""
+    command = [
+        "wrk", f"-t{args.threads}", f"-c{args.connections}", f"-d{args.duration}s",
+        f"--timeout={args.timeout}s", "-s", str(script), "-H", "X-Forwarded-Proto: https",
+    ]  # fmt: skip
+    for header in headers:
+        command += ["-H", header]
+    command += [url, *(["--", *script_args] if script_args else [])]
+    if show:
+        print("$ " + " ".join(command), flush=True)
+    done = subprocess.run(command, capture_output=True, text=True)
+    line = next((x for x in done.stdout.splitlines() if x.startswith("BENCH ")), None)
+    if line is None:
+        sys.exit(f"wrk gave no summary:\n{done.stdout}\n{done.stderr}")
+    return {k: int(v) for k, v in (item.split("=") for item in line.split()[1:])}
+
+
 def wrk(server, path, args, folder, cookie=None, miss=False, flush=None):
     """One wrk run: 2xx/3xx counted good, anything else and socket errors counted as errors.
     ``flush`` (the cold run) empties the cache just before wrk starts."""
@@ -464,33 +486,14 @@ def wrk(server, path, args, folder, cookie=None, miss=False, flush=None):
     if miss:
         lua += MISS_LUA.replace("NONCE", secrets.token_hex(4))
     script.write_text(lua)
-    command = [
-        "wrk",
-        f"-t{args.threads}",
-        f"-c{args.connections}",
-        f"-d{args.duration}s",
-        f"--timeout={args.timeout}s",
-        "-s",
-        str(script),
-        "-H",
-        "X-Forwarded-Proto: https",
-    ]
-    if cookie:
-        command += ["-H", f"Cookie: {cookie}"]
-    done = subprocess.run(
-        [*command, f"http://127.0.0.1:{port}{path}"], capture_output=True, text=True
-    )
-    line = next((x for x in done.stdout.splitlines() if x.startswith("BENCH ")), None)
-    if line is None:
-        sys.exit(f"wrk gave no summary:\n{done.stdout}\n{done.stderr}")
-    values = {k: int(v) for k, v in (item.split("=") for item in line.split()[1:])}
-    kinds = ["connect", "read", "write", "status", "timeout"]
-    detail = ", ".join(f"{values[k]} {k}" for k in kinds if values[k])
+    headers = [f"Cookie: {cookie}"] if cookie else []
+    values = run_wrk(args, script, f"http://127.0.0.1:{port}{path}", headers=headers)
+    detail = ", ".join(f"{values[k]} {k}" for k in ERROR_KINDS if values[k])
     return Run(
         requests_per_s=values["requests"] / (values["duration_us"] / 1e6),
         p50_ms=values["p50_us"] / 1000,
         p99_ms=values["p99_us"] / 1000,
-        errors=sum(values[k] for k in kinds),
+        errors=sum(values[k] for k in ERROR_KINDS),
         error_detail=detail,
         requests=values["requests"],
         background=background,
