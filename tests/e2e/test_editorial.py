@@ -65,6 +65,33 @@ def _save(page):
     expect(page.locator(".messagelist .success")).to_contain_text("successfully")
 
 
+# True when the caret is collapsed at the very end of the element's text.
+CARET_AT_END = """el => {
+  const selection = getSelection();
+  if (!selection.isCollapsed || !el.contains(selection.focusNode)) return false;
+  const rest = document.createRange();
+  rest.selectNodeContents(el);
+  rest.setStart(selection.focusNode, selection.focusOffset);
+  return rest.toString() === "";
+}"""
+
+
+def _caret_to_end(page, editor):
+    """Put the caret after the editor's last character, and check it is there.
+
+    ProseMirror sets its own selection a moment after it gains focus; a Control+End
+    pressed before that is undone and the typing lands at the start. So the key is pressed
+    until the page reports the caret at the end, not once on a guess.
+    """
+    editor.focus()
+    for _ in range(40):
+        page.keyboard.press("Control+End")
+        page.evaluate("() => new Promise(done => requestAnimationFrame(() => setTimeout(done)))")
+        if editor.evaluate(CARET_AT_END):
+            return
+    pytest.fail("the caret never reached the end of the editor's text")
+
+
 def _editor(page):
     """The body's editor: ProseMirror's contenteditable textbox.
 
@@ -140,8 +167,7 @@ def test_a_writer_drafts_a_publisher_publishes_and_the_writer_corrects_and_resto
         _log_in(page, "writer")
         _open_release(page)
         editor = _editor(page)
-        editor.focus()  # not a click: ProseMirror would place the caret where it landed,
-        page.keyboard.press("Control+End")  # a moment later, over this key
+        _caret_to_end(page, editor)  # not a click: the caret would land where it clicked
         page.keyboard.type(CORRECTION)
         expect(editor).to_have_text(FIRST_BODY + CORRECTION)
         _save(page)
