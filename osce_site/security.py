@@ -5,8 +5,8 @@ The public pages run under a strict Content Security Policy (settings'
 ``CONTENT_SECURITY_POLICY``): nothing inline, nothing from elsewhere. The admin is Django's
 and its widgets', and needs two exceptions, both kept as narrow as they go:
 
-- Styles may be inline (``ADMIN_CONTENT_SECURITY_POLICY``): django-mptt indents each row
-  of a tree with a ``style`` attribute, the rich-text editor (Tiptap) injects its base
+- Styles may be inline (``ADMIN_CONTENT_SECURITY_POLICY``): the tree admins indent each
+  row of a tree with a ``style`` attribute, the rich-text editor (Tiptap) injects its base
   stylesheet as a ``<style>`` element and writes marks such as text colour as ``style``
   attributes. A style cannot run code.
 - Scripts stay ``'self'``, plus the SHA-256 of each import map the page carries: the

@@ -18,11 +18,11 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
-from mptt.forms import TreeNodeMultipleChoiceField
 from reversion.admin import VersionAdmin
 from reversion.models import Version
 
 from institutions.models import Structure
+from taxonomy import trees
 from taxonomy.admin_ids import SafeAutocomplete, check_ids
 from taxonomy.models import FieldOfWork
 
@@ -37,7 +37,7 @@ def can_publish(user):
 
 
 class ReleaseForm(forms.ModelForm):
-    fields_of_work = TreeNodeMultipleChoiceField(
+    fields_of_work = trees.TreeMultipleChoiceField(
         queryset=FieldOfWork.objects.all(),
         required=False,
         widget=forms.CheckboxSelectMultiple,

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django_prose_editor.fields import ProseEditorField
 
 from institutions.models import Structure
+from taxonomy import trees
 from taxonomy.models import Country, FieldOfWork, Meeting, Place
 from taxonomy.names import make_slug
 
@@ -78,9 +79,9 @@ def load_terms(releases, names):
         models_by_name[name] = model
         # Tree terms in tree order, others by their name: one integer key for both.
         order = (
-            models.F(f"{target}__tree_id") * 1_000_000 + models.F(f"{target}__lft")
-            if hasattr(model, "_mptt_meta")
-            else models.Value(0)
+            trees.order_key(target)
+            if trees.is_tree(model)
+            else models.Value(0, output_field=models.BigIntegerField())
         )
         parts.append(
             field.remote_field.through.objects.filter(
@@ -88,7 +89,7 @@ def load_terms(releases, names):
             ).values_list(
                 f"{field.m2m_field_name()}_id",
                 models.Value(name, output_field=models.CharField()),
-                models.ExpressionWrapper(order, output_field=models.BigIntegerField()),
+                order,
                 f"{target}_id",
                 f"{target}__name",
                 f"{target}__slug",

@@ -14,9 +14,9 @@ from django.utils.cache import patch_cache_control
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from django.views.generic import DetailView, ListView, TemplateView
-from mptt.utils import get_cached_trees
 
 from institutions.models import Structure
+from taxonomy import trees
 from taxonomy.models import Chairpersonship, Country, FieldOfWork, Meeting, OldAddress
 
 from .finder import Finder, cursor, parse_cursor
@@ -309,7 +309,7 @@ class FieldOfWorkIndexView(TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["roots"] = get_cached_trees(FieldOfWork.objects.all())
+        context["roots"] = trees.cached_trees(FieldOfWork.objects.all())
         return context
 
 

@@ -18,10 +18,9 @@ from django.http import HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
-from mptt.admin import DraggableMPTTAdmin
 from reversion.admin import VersionAdmin
 
-from . import menu, transfer, usage
+from . import menu, transfer, trees, usage
 from .admin_ids import SafeAutocomplete
 from .models import (
     Chairpersonship,
@@ -153,36 +152,25 @@ class ReferenceAdmin(SafeAutocomplete, VersionAdmin):
         return TemplateResponse(request, "admin/taxonomy/merge.html", context)
 
 
-class TreeAdmin(ReferenceAdmin, DraggableMPTTAdmin):
-    list_display = ["tree_actions", "indented_title"]
-    list_display_links = ["indented_title"]
-    mptt_level_indent = 24
-
-    def delete_selected_tree(self, modeladmin, request, queryset):
-        """mptt's bulk delete skips the confirmation's checks once confirmed: check again."""
+class TreeAdmin(ReferenceAdmin, trees.TreeAdmin):
+    def refuse_bulk_delete(self, request, queryset):
+        """A bulk delete of terms in use is refused, as a single delete is."""
         reasons = [usage.describe_uses(term) for term in queryset] if self.guard_deletes else []
-        reasons = [reason for reason in reasons if reason]
-        if reasons and request.POST.get("post"):
-            for reason in reasons:
-                self.message_user(request, reason, messages.ERROR)
-            return None
-        return super().delete_selected_tree(modeladmin, request, queryset)
+        return [reason for reason in reasons if reason]
 
-    def _move_node(self, request):
+    def moving(self, request):
         """A drag and drop is a change like any other: it leaves a revision in History."""
-        with reversion.create_revision():
-            response = super()._move_node(request)
-            moved = self.model._default_manager.filter(pk=request.POST.get("cut_item")).first()
-            if response.content.startswith(b"OK") and moved is not None:
-                reversion.set_user(request.user)
-                reversion.set_comment(f"Moved under “{moved.parent or 'the top level'}”.")
-                reversion.add_to_revision(moved)
-        return response
+        return reversion.create_revision()
+
+    def moved(self, request, node):
+        reversion.set_user(request.user)
+        reversion.set_comment(f"Moved under “{node.parent or 'the top level'}”.")
+        reversion.add_to_revision(node)
 
     def after_revert(self, before, after):
         """The revert wrote one term's old tree columns: renumber the tree from the parents
         (siblings keep their order), so it stays whole, and take its menu entry along."""
-        self.model._tree_manager.rebuild()
+        trees.rebuild(self.model)
         super().after_revert(before, after)
         if before.parent_id != after.parent_id and self.model in menu.followed_models():
             menu.place_entry(self.model._default_manager.get(pk=after.pk))
@@ -190,7 +178,7 @@ class TreeAdmin(ReferenceAdmin, DraggableMPTTAdmin):
     def recover_view(self, request, version_id, extra_context=None):
         response = super().recover_view(request, version_id, extra_context)
         if response.status_code == 302:
-            self.model._tree_manager.rebuild()
+            trees.rebuild(self.model)
             menu.invalidate()
         return response
 
@@ -401,7 +389,5 @@ class MenuItemAdmin(TreeAdmin):
     actions = []
     guard_deletes = False  # an entry is no term: deleting a heading takes its entries along
     form = MenuItemForm
-    list_display = ["tree_actions", "indented_title", "content_type", "url"]
-    list_display_links = ["indented_title"]
+    list_display = [*trees.TreeAdmin.list_display, "content_type", "url"]
     list_select_related = ["content_type"]
-    mptt_level_indent = 24

@@ -15,8 +15,8 @@ from django.db import models, transaction
 from django.db.models.signals import post_delete, post_save, pre_save
 from django.template.loader import render_to_string
 from django.utils import timezone
-from mptt.signals import node_moved
 
+from . import trees
 from .models import Chairpersonship, Country, MenuItem
 
 VERSION_KEY = "menu:version"
@@ -38,7 +38,7 @@ def watch(*models_):
         uid = f"menu-refresh-{model._meta.label}"
         post_save.connect(_refresh, sender=model, dispatch_uid=f"{uid}-save")
         post_delete.connect(_refresh, sender=model, dispatch_uid=f"{uid}-delete")
-        node_moved.connect(_refresh, sender=model, dispatch_uid=f"{uid}-move")
+        trees.node_moved.connect(_refresh, sender=model, dispatch_uid=f"{uid}-move")
 
 
 def follow(model, parent_field):
@@ -54,8 +54,8 @@ def follow(model, parent_field):
     uid = f"menu-follow-{model._meta.label}"
     pre_save.connect(_remember_parent, sender=model, dispatch_uid=f"{uid}-pre")
     post_save.connect(_follow_saved, sender=model, dispatch_uid=f"{uid}-save")
-    if hasattr(model, "_mptt_meta"):
-        node_moved.connect(_follow_moved, sender=model, dispatch_uid=f"{uid}-move")
+    if trees.is_tree(model):
+        trees.node_moved.connect(_follow_moved, sender=model, dispatch_uid=f"{uid}-move")
 
 
 _FOLLOWED = {}
@@ -66,7 +66,7 @@ def followed_models():
 
 
 def _remember_parent(sender, instance, raw=False, **kwargs):
-    if raw or instance.pk is None or hasattr(instance, "_mptt_meta"):
+    if raw or instance.pk is None or trees.is_tree(instance):
         return
     column = f"{_FOLLOWED[sender]}_id"
     instance._menu_parent_before = (
@@ -79,7 +79,7 @@ def _follow_saved(sender, instance, created, raw=False, **kwargs):
         return
     if created:
         place_entry(instance, create=True)
-    elif not hasattr(instance, "_mptt_meta"):  # trees report moves by node_moved
+    elif not trees.is_tree(instance):  # trees report moves by node_moved
         before = getattr(instance, "_menu_parent_before", None)
         if before != getattr(instance, f"{_FOLLOWED[sender]}_id"):
             # A country put in another group joins its new siblings in the menu, or leaves
@@ -101,7 +101,7 @@ def place_entry(term, create=False, alone="parent"):
     model = type(term)
     content_type = ContentType.objects.get_for_model(model)
     entries = MenuItem.objects.filter(content_type=content_type)
-    entry = entries.filter(object_id=term.pk).order_by("tree_id", "lft").first()
+    entry = entries.filter(object_id=term.pk).order_by(trees.order_key()).first()
     if entry is None and not create:
         return
     parent_field = _FOLLOWED[model]
@@ -143,11 +143,11 @@ def place_entry(term, create=False, alone="parent"):
     after = [item for item in after if item.parent_id == container_id]
     before = [item for item in before if item.parent_id == container_id]
     if after:
-        entry.move_to(MenuItem.objects.get(pk=after[0].pk), "left")
+        trees.move(entry, MenuItem.objects.get(pk=after[0].pk), "left")
     elif before:
-        entry.move_to(MenuItem.objects.get(pk=before[0].pk), "right")
+        trees.move(entry, MenuItem.objects.get(pk=before[0].pk), "right")
     else:
-        entry.move_to(MenuItem.objects.get(pk=container_id), "last-child")
+        trees.move(entry, MenuItem.objects.get(pk=container_id), "last-child")
     invalidate()
 
 
@@ -240,7 +240,7 @@ def read_tree(year=None):
             models.When(content_type=country_type, then=models.Exists(chairs)),
             default=models.Value(False),
         ),
-    ).order_by("tree_id", "lft")
+    ).order_by(trees.order_key())
     models_by_type = {ContentType.objects.get_for_model(m).pk: m for m in _LINKABLE}
     marker = Chairpersonship(year=year).marker
 

@@ -12,10 +12,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
-from mptt.managers import TreeManager
-from mptt.models import MPTTModel, TreeForeignKey
-from mptt.querysets import TreeQuerySet
 
+from . import trees
 from .names import fold, make_slug, name_key
 
 
@@ -43,13 +41,10 @@ class TermQuerySet(models.QuerySet):
         return self.filter(pk__in=pks)
 
 
-class TreeTermQuerySet(TermQuerySet, TreeQuerySet):
+class TreeTermQuerySet(TermQuerySet, trees.TreeQuerySet):
     def subtree_of(self, *nodes):
-        """The given nodes and all below them, as one range query on the tree columns."""
-        condition = models.Q(pk__in=[])
-        for node in nodes:
-            condition |= models.Q(tree_id=node.tree_id, lft__gte=node.lft, rght__lte=node.rght)
-        return self.filter(condition)
+        """The given nodes and all below them, in one query (:func:`trees.subtree_of`)."""
+        return trees.subtree_of(self, nodes)
 
 
 class Term(models.Model):
@@ -160,10 +155,10 @@ class OldAddress(models.Model):
         return None if found is None else model._default_manager.filter(pk=found).first()
 
 
-class TreeTerm(MPTTModel, Term):
+class TreeTerm(trees.TreeModel, Term):
     """A term in a tree: selecting it selects everything below it."""
 
-    parent = TreeForeignKey(
+    parent = trees.TreeForeignKey(
         "self",
         null=True,
         blank=True,
@@ -172,9 +167,9 @@ class TreeTerm(MPTTModel, Term):
         help_text="Leave empty for a top-level term.",
     )
 
-    objects = TreeManager.from_queryset(TreeTermQuerySet)()
+    objects = trees.TreeManager.from_queryset(TreeTermQuerySet)()
 
-    class Meta(MPTTModel.Meta):
+    class Meta(trees.TreeModel.Meta):
         abstract = True
 
 
@@ -205,13 +200,9 @@ class CountryGroup(Term):
 class CountryQuerySet(TermQuerySet):
     def in_menu_order(self):
         """Groups in order, and within a group the order the menu gives (then sort name)."""
-        menu_position = MenuItem.objects.filter(
-            content_type=ContentType.objects.get_for_model(Country),
-            object_id=models.OuterRef("pk"),
-        ).values("lft")[:1]
         return (
             self.select_related("group")
-            .annotate(menu_position=models.Subquery(menu_position))
+            .annotate(menu_position=trees.menu_position(Country))
             .order_by(
                 "group__position",
                 models.F("menu_position").asc(nulls_last=True),
@@ -321,14 +312,14 @@ class Place(Term):
         return self.name
 
 
-class MenuItem(MPTTModel):
+class MenuItem(trees.TreeModel):
     """One entry of the site's menu: a heading, a plain link, or a pointer to a term.
 
     An entry that points at a term shows the term's current name and address, so the term
     is stored once. Order and nesting are the tree's; editors drag entries in the admin.
     """
 
-    parent = TreeForeignKey(
+    parent = trees.TreeForeignKey(
         "self", null=True, blank=True, on_delete=models.CASCADE, related_name="children"
     )
     label = models.CharField(

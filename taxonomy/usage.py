@@ -14,7 +14,7 @@ from django.db import transaction
 from django.db.models.deletion import ProtectedError
 from django.db.models.signals import pre_delete
 
-from . import menu
+from . import menu, trees
 from .models import MenuItem, OldAddress
 from .names import name_key
 
@@ -84,8 +84,8 @@ def guard(*term_models):
 def merge_candidates(term):
     """The terms ``term`` may be merged into: the same kind, not itself nor below it."""
     others = type(term)._default_manager.exclude(pk=term.pk)
-    if hasattr(term, "get_descendants"):
-        others = others.exclude(tree_id=term.tree_id, lft__gt=term.lft, rght__lt=term.rght)
+    if trees.is_tree(term):
+        others = others.exclude(trees.descendants_q(term))
     return others
 
 
@@ -115,11 +115,11 @@ def merge(source, target):
             rows.delete()  # links to releases that already had the target
         else:
             rows.update(**{column: target})
-    if hasattr(source, "get_children"):
+    if trees.is_tree(source):
         for child in list(source.get_children()):
             target.refresh_from_db()
             child.refresh_from_db()
-            child.move_to(target, "last-child")
+            trees.move(child, target, "last-child")
         source.refresh_from_db()
         target.refresh_from_db()
 
