@@ -46,7 +46,7 @@ class ReleaseFeed(Feed):
         return finder.page_link + (f"?{query}" if query else "")
 
     def items(self, finder):
-        return finder.results()[:FEED_SIZE]
+        return finder.results(FEED_SIZE)
 
     def item_title(self, release):
         return release.title
@@ -85,7 +85,9 @@ class TermFeed(ReleaseFeed):
     def get_object(self, request, kind, slug):
         term_kind = TERM_KINDS[kind]
         term = get_object_or_404(term_kind.model, slug=slug)
-        finder = Finder(request.GET, term_kind.published_releases(term))
+        finder = Finder(
+            request.GET, term_kind.published_releases(term), within=(term_kind.facet, term)
+        )
         finder.heading = f"OSCE press releases: {term.name}"
         finder.page_link = term.get_absolute_url()
         return self.checked(finder)

@@ -4,36 +4,37 @@ One implementation serves ``/press-releases/``, its feed, and every term page (w
 finder over the term's subtree). Request data only ever reaches the database through the
 filter form's cleaned values: a slug becomes a term through a form field, a date through a
 date field, and nothing from the query string is passed to ``filter()`` as a keyword.
-Facet counts are grouped SQL over the filtered ids, where table and column names come from
-the models and every value is a query parameter.
+The answer itself (which releases, how many, the facet counts) comes from the bitmap index
+in :mod:`press.engine`; the FilterSet's querysets state the same rules in SQL.
 """
 
 import datetime as dt
-import hashlib
 from dataclasses import dataclass, field
 from functools import cached_property
 
 import django_filters as filters
 from django import forms
-from django.contrib.contenttypes.models import ContentType
-from django.core.cache import cache
 from django.core.validators import RegexValidator
-from django.db import connections
 from django.http import QueryDict
 from django.utils import timezone
 
 from institutions.models import Structure
-from taxonomy.models import Country, CountryGroup, FieldOfWork, MenuItem
+from taxonomy.models import Country, FieldOfWork
 
+from . import engine
+from .engine import EPOCH, MICROSECOND
 from .models import Release
 from .pagecache import versions
 from .search import search
 
 MAX_VALUES = 20  # of one repeatable parameter: more is a form error, not a slow query
 FIRST_YEAR, LAST_YEAR = 1970, 2100
-FACET_TIMEOUT = 60 * 60 * 24  # a change makes them unreachable long before
-EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
-MICROSECOND = dt.timedelta(microseconds=1)
+
+
+def freshness_key(using="default"):
+    """The versions the index's snapshot is built for: any public change renews them."""
+    state, menu_version, _changed = versions()
+    return f"{state['version']}:{menu_version}"
 
 
 def cursor(release):
@@ -184,16 +185,20 @@ class Finder:
     """Reads the query string through :class:`ReleaseFilter` and answers for the page.
 
     Invalid values are reported in ``errors`` and left out; the valid ones still apply,
-    so a bad parameter never takes the rest of the page down with it.
+    so a bad parameter never takes the rest of the page down with it. The answer (the
+    matching releases, their number, the facet counts) comes from the bitmap index
+    (:mod:`press.engine`); the FilterSet's own querysets say the same in SQL, which the
+    tests hold the index to.
     """
 
     FACETS = ("field", "source", "country", "type")
 
-    def __init__(self, data, queryset, *, scope=None):
-        """``scope`` names ``queryset`` (a page's path) so its facet counts can be cached."""
+    def __init__(self, data, queryset, *, within=None, using="default"):
+        """``within`` is a term page's (facet, term): its whole subtree is the base."""
         self.data = data
         self.base = queryset
-        self.scope = scope
+        self.within = within
+        self.using = using
         self.filterset = ReleaseFilter(data, queryset=queryset)
         self.filterset.is_valid()  # fills cleaned_data with the valid values, errors aside
         self.cleaned = self.filterset.form.cleaned_data
@@ -216,7 +221,8 @@ class Finder:
         return "newest" if sort == "relevance" and not self.query else sort
 
     def filtered(self, *, without=None):
-        """The base queryset narrowed by every valid filter, except the one named."""
+        """The base queryset narrowed by every valid filter, except the one named: the
+        finder's rules in SQL, which the index must agree with."""
         queryset = self.base
         for name, value in self.cleaned.items():
             # An empty choice of terms is an empty (unevaluated) queryset: skip it, as
@@ -225,233 +231,90 @@ class Finder:
                 queryset = self.filterset.filters[name].filter(queryset, value)
         return queryset
 
-    def results(self):
-        queryset = self.filtered().for_listing()
-        if self.sort == "oldest":
-            return queryset.order_by("published_at", "pk")
-        if self.sort == "relevance":
-            return queryset.order_by("-rank", "-published_at", "-pk")
-        return queryset.newest_first()
+    @cached_property
+    def answer(self):
+        """The index's answer for the valid filters, at this moment."""
+        snapshot = engine.INDEX.snapshot(freshness_key(self.using), self.using)
+        terms = {
+            name: [getattr(value, "pk", value) for value in self.cleaned.get(name) or ()]
+            for name in ("field", "source", "country", "type")
+        }
+        day_from, day_to = self.cleaned.get("date_from"), self.cleaned.get("date_to")
+        matches = engine.INDEX.matches(snapshot, self.query, self.using) if self.query else None
+        selection = engine.Selection(
+            terms=terms,
+            start=_local_midnight(day_from) if day_from else None,
+            end=_local_midnight(day_to + dt.timedelta(days=1)) if day_to else None,
+            now=timezone.now(),
+            matches=matches,
+            scope=(self.within[0], self.within[1].pk) if self.within else None,
+        )
+        return engine.Answer(snapshot, selection)
 
-    def seek(self, queryset, direction, position, size):
+    def total(self):
+        """How many releases match."""
+        return len(self.answer)
+
+    def page_ids(self, number, size):
+        """The ids of page ``number`` (from 1) of ``size`` releases, in the chosen sort."""
+        offset = (number - 1) * size
+        answer = self.answer
+        if self.sort == "oldest":
+            return answer.oldest(offset, size)
+        if self.sort == "relevance":
+            ranking = engine.INDEX.ranking(answer.snapshot, self.query, self.using)
+            return answer.ranked(ranking, offset, size)
+        return answer.newest(offset, size)
+
+    def step_ids(self, direction, position, size):
         """The ``size`` releases right ``after`` or ``before`` ``position`` in this sort.
 
-        A keyset step: an index range scan from the position, as fast on page 5,000 as on
-        page 2, and a reader paging on while releases are published sees none twice.
+        A keyset step: a reader paging on while releases are published sees none twice.
         """
         moment, pk = position
         older = (self.sort == "newest") == (direction == "after")
-        step = queryset.older_than(moment, pk) if older else queryset.newer_than(moment, pk)
-        if direction == "after":
-            return list(step[:size])
-        return list(step.reverse()[:size])[::-1]
+        if older:
+            ids = self.answer.older_than(moment, pk, size)
+            return ids if self.sort == "newest" else ids[::-1]
+        ids = self.answer.newer_than(moment, pk, size)
+        return ids if self.sort == "oldest" else ids[::-1]
+
+    def releases(self, ids):
+        """The releases ``ids`` with what a list shows, in that order: two queries."""
+        return engine.fetch(ids, self.base.model.objects.using(self.using).for_listing())
+
+    def results(self, size):
+        """The first ``size`` releases in the chosen sort (a feed's items)."""
+        return self.releases(self.page_ids(1, size))
 
     @cached_property
     def facet_list(self):
-        """Each facet's options with the count it would give, the other filters applied.
-
-        At most two queries whatever the filters: one for the two trees and the types (a
-        UNION of grouped counts), one for the countries. With a ``scope`` each facet's
-        counts are cached under the filters it is counted under, the others', until the
-        next change any public page may show (the page cache's versions). So every page
-        and sort of one search shares them, and the field facet of ``?field=a`` is the
-        one of ``?field=b`` and of the plain list: a new single-filter search counts only
-        the other facets.
-        """
-        rows = self._cached_rows()
+        """Each facet's options with the count it would give, the other filters applied:
+        intersections of bitmaps, no query."""
+        answer = self.answer
+        options = answer.snapshot.options
         return [
-            self._tree_facet("field", rows["field"]),
-            self._tree_facet("source", rows["source"]),
-            self._country_facet(rows["country"]),
-            self._type_facet(rows["type"]),
+            self._facet("field", options["field"], answer.counts("field")),
+            self._facet("source", options["source"], answer.counts("source")),
+            self._facet("country", options["country"], answer.counts("country")),
+            self._type_facet(answer.counts("type")),
         ]
-
-    def _rows_for(self, names):
-        """The counts of the facets ``names``, each a list of rows, computed together."""
-        rows = {}
-        trees = [name for name in names if name != "country"]
-        if trees:
-            rows.update(self._tree_and_type_rows(trees))
-        if "country" in names:
-            rows["country"] = self._country_rows()
-        return rows
-
-    def _cached_rows(self):
-        if self.scope is None:
-            return self._rows_for(self.FACETS)
-        state, menu_version, _changed = versions()
-        keys = {}
-        for name in self.FACETS:
-            # What the facet is counted under: every filter but its own (and no sort).
-            others = self.query_string(remove=(name, None), keep_sort=False)
-            digest = hashlib.sha256(f"{self.scope}?{others}".encode()).hexdigest()[:32]
-            keys[name] = f"facet:{state['version']}:{menu_version}:{name}:{digest}"
-        found = cache.get_many(keys.values())
-        rows = {name: found[key] for name, key in keys.items() if key in found}
-        missing = [name for name in self.FACETS if name not in rows]
-        if missing:
-            computed = self._rows_for(missing)
-            cache.set_many({keys[name]: computed[name] for name in missing}, FACET_TIMEOUT)
-            rows.update(computed)
-        return rows
 
     def facets(self):
         return self.facet_list
 
-    def total(self):
-        """How many releases match: read from the type facet, so no COUNT of its own.
-
-        Types do not overlap, and the type facet counts under every other filter, so the
-        total is the sum over the chosen types (or all of them).
-        """
-        options = self.facet_list[-1].options
-        chosen = [option for option in options if option.selected]
-        return sum(option.count for option in chosen or options)
-
     def _selected(self, name):
         return {getattr(value, "slug", value) for value in self.cleaned.get(name) or ()}
 
-    def _release_ids(self, without):
-        """The SQL and parameters of the ids matching every filter but ``without``."""
-        ids = self.filtered(without=without).order_by().values("pk").query
-        return ids.get_compiler(self.base.db).as_sql()
-
-    def _query(self, build):
-        """Run the query ``build(ids)`` returns, where ``ids(without)`` is SQL for the ids
-        matching every filter but ``without``.
-
-        Each distinct set of ids is computed once, as a materialized common table
-        expression, however often the query reads it: a facet's counts read their set
-        twice (a node's own links, its subtree's), and the facets whose filter is not in
-        use all read the same set. A filter the planner cannot serve from an index (a
-        country: dated there, or related to it) is then evaluated once, not five times.
-        """
-        sets = {}
-
-        def ids(without):
-            sql, params = self._release_ids(without)
-            name = sets.setdefault((sql, tuple(params)), f"ids_{len(sets)}")
-            return f"SELECT pk FROM {name}"
-
-        sql, params = build(ids)
-        # Every published release is cheaper to read again through its index than to copy.
-        everything = Release.objects.published().order_by().values("pk").query
-        everything_sql = everything.get_compiler(self.base.db).as_sql()[0]
-        expressions = ", ".join(
-            f"{name} AS {'NOT ' if key[0] == everything_sql else ''}MATERIALIZED ({key[0]})"
-            for key, name in sets.items()
-        )
-        set_params = [param for key in sets for param in key[1]]
-        return self._rows(f"WITH {expressions} {sql}", [*set_params, *params])
-
-    def _rows(self, sql, params):
-        with connections[self.base.db].cursor() as cursor:
-            cursor.execute(sql, params)
-            return cursor.fetchall()
-
-    def _tree_sql(self, ids, name, model, relation):
-        """Counts for every node of a tree, each over its whole subtree.
-
-        One grouped join over the tree's lft/rght ranges: a release filed twice within a
-        subtree counts once there (COUNT DISTINCT). A leaf's count is its own links; only a
-        node with children needs the range join.
-        """
-        relation_field = Release._meta.get_field(relation)
-        through = relation_field.remote_field.through._meta
-        target = through.get_field(relation_field.m2m_reverse_field_name()).column
-        tree = model._meta.db_table
-        ids_sql = ids(name)
-        sql = (
-            f"SELECT %s AS facet, node.tree_id * 1000000 + node.lft AS position, node.slug, "
-            "node.name, node.level, CASE WHEN node.rght = node.lft + 1 "
-            "THEN COALESCE(direct.n, 0) ELSE COALESCE(subtree.n, 0) END AS n "
-            f"FROM {tree} node LEFT JOIN ("
-            f"SELECT link.{target} AS id, COUNT(*) AS n FROM {through.db_table} link "
-            f"WHERE link.release_id IN ({ids_sql}) GROUP BY link.{target}"
-            ") direct ON direct.id = node.id LEFT JOIN ("
-            "SELECT id, COUNT(*) AS n FROM ("
-            f"SELECT DISTINCT node.id, link.release_id FROM {tree} node "
-            f"JOIN {tree} below ON below.tree_id = node.tree_id "
-            "AND below.lft BETWEEN node.lft AND node.rght "
-            f"JOIN {through.db_table} link ON link.{target} = below.id "
-            f"WHERE node.rght > node.lft + 1 AND link.release_id IN ({ids_sql})"
-            ") pairs GROUP BY id"
-            ") subtree ON subtree.id = node.id"
-        )
-        return sql, [name]
-
-    def _type_sql(self, ids):
-        sql = (
-            "SELECT 'type' AS facet, 0 AS position, release.type, '', 0, COUNT(*) "
-            f"FROM {Release._meta.db_table} release "
-            f"WHERE release.id IN ({ids('type')}) GROUP BY release.type"
-        )
-        return sql, []
-
-    def _tree_and_type_rows(self, names=("field", "source", "type")):
-        trees = {"field": (FieldOfWork, "fields_of_work"), "source": (Structure, "sources")}
-
-        def build(ids):
-            parts, params = [], []
-            for name in names:
-                if name in trees:
-                    sql, part_params = self._tree_sql(ids, name, *trees[name])
-                else:
-                    sql, part_params = self._type_sql(ids)
-                parts.append(sql)
-                params += part_params
-            return " UNION ALL ".join(parts) + " ORDER BY 1, 2", params
-
-        rows = self._query(build)
-        grouped = {name: [] for name in names}
-        for facet, _position, *row in rows:
-            grouped[facet].append(row)
-        return grouped
-
-    def _tree_facet(self, name, rows):
+    def _facet(self, name, nodes, counts):
         selected = self._selected(name)
         options = [
-            Option(slug, label, n, slug in selected, level) for slug, label, level, n in rows
+            Option(slug, label, counts.get(pk, 0), slug in selected, depth)
+            for pk, slug, label, depth in nodes
         ]
         return Facet(name, self.filterset.filters[name].label, options)
 
-    def _country_rows(self):
-        return self._query(self._country_sql)
-
-    def _country_sql(self, ids):
-        """Per country, in the menu's order: releases dated there or related to it, each
-        counted once; the countries and their counts in one query."""
-        release = Release._meta.db_table
-        place = Release._meta.get_field("place").related_model._meta.db_table
-        related = Release.countries.through._meta.db_table
-        country, group = Country._meta.db_table, CountryGroup._meta.db_table
-        ids_sql = ids("country")
-        sql = (
-            "SELECT country.slug, country.name, COALESCE(counted.n, 0) "
-            f"FROM {country} country JOIN {group} grp ON grp.id = country.group_id "
-            f"LEFT JOIN (SELECT object_id, MIN(lft) AS lft FROM {MenuItem._meta.db_table} "
-            "WHERE content_type_id = %s GROUP BY object_id) entry "
-            "ON entry.object_id = country.id "
-            "LEFT JOIN (SELECT country_id, COUNT(*) AS n FROM ("
-            # Each (country, release) pair once, whether dated there, related, or both.
-            f"SELECT place.country_id, release.id AS release_id FROM {release} release "
-            f"JOIN {place} place ON place.id = release.place_id "
-            f"WHERE place.country_id IS NOT NULL AND release.id IN ({ids_sql}) "
-            f"UNION SELECT related.country_id, related.release_id FROM {related} related "
-            f"WHERE related.release_id IN ({ids_sql})"
-            ") pairs GROUP BY country_id) counted ON counted.country_id = country.id "
-            "ORDER BY grp.position, CASE WHEN entry.lft IS NULL THEN 1 ELSE 0 END, "
-            "entry.lft, country.sort_name"
-        )
-        return sql, [ContentType.objects.get_for_model(Country).pk]
-
-    def _country_facet(self, rows):
-        selected = self._selected("country")
-        options = [Option(slug, name, n, slug in selected) for slug, name, n in rows]
-        return Facet("country", "Country", options)
-
-    def _type_facet(self, rows):
-        counts = {value: n for value, _name, _level, n in rows}
+    def _type_facet(self, counts):
         selected = self._selected("type")
         options = [
             Option(value, label, counts.get(value, 0), value in selected)

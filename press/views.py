@@ -4,8 +4,9 @@ Every release a visitor can reach starts from ``Release.objects.published()``.
 """
 
 from dataclasses import dataclass
+from functools import cached_property
 
-from django.core.paginator import InvalidPage, Page
+from django.core.paginator import InvalidPage, Page, Paginator
 from django.db import DatabaseError, connection
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
@@ -22,6 +23,18 @@ from taxonomy.models import Chairpersonship, Country, FieldOfWork, Meeting, OldA
 from .finder import Finder, cursor, parse_cursor
 from .models import EditorialScope, Release, SlugRedirect
 from .search import snippet
+
+
+class CountedPaginator(Paginator):
+    """A paginator told how many items there are: the finder's index knows, so no COUNT."""
+
+    def __init__(self, object_list, per_page, *, count, **kwargs):
+        super().__init__(object_list, per_page, **kwargs)
+        self.known_count = count
+
+    @cached_property
+    def count(self):
+        return self.known_count
 
 
 def moved_permanently(request, path):
@@ -58,15 +71,18 @@ class FinderView(ListView):
             return redirect(f"{request.path}?{query.urlencode()}" if query else request.path)
         return super().dispatch(request, *args, **kwargs)
 
+    def within(self):
+        """A term page's (facet, term), whose subtree the finder starts from; else None."""
+        return None
+
     def get_queryset(self):
-        self.finder = Finder(self.request.GET, self.base_queryset(), scope=self.request.path)
-        return self.finder.results()
+        self.finder = Finder(self.request.GET, self.base_queryset(), within=self.within())
+        return self.base_queryset()  # not read: the page comes from the finder's index
 
     def paginate_queryset(self, queryset, page_size):
         """The page asked for: by a keyset step when the link carries a position (the
-        Newer and Older links do), else by its number, the ids first (deferred join)."""
-        paginator = self.get_paginator(queryset, page_size)
-        paginator.count = self.finder.total()  # known from the facets: no COUNT query
+        Newer and Older links do), else by its number; either way two queries."""
+        paginator = CountedPaginator([], page_size, count=self.finder.total())
         raw = self.request.GET.get("page", "1")
         try:
             number = paginator.validate_number(int(raw))
@@ -78,17 +94,11 @@ class FinderView(ListView):
             number = 1
         step = self.keyset_step()
         if step and number > 1 and not self.page_error:
-            rows = self.finder.seek(queryset, *step, page_size)
-        elif number > self.deferred_from:
-            offset = (number - 1) * page_size
-            ids = list(queryset.values_list("pk", flat=True)[offset : offset + page_size])
-            rows = list(queryset.filter(pk__in=ids))
+            ids = self.finder.step_ids(*step, page_size)
         else:
-            rows = list(queryset[(number - 1) * page_size : number * page_size])
-        page = Page(rows, number, paginator)
+            ids = self.finder.page_ids(number, page_size)
+        page = Page(self.finder.releases(ids), number, paginator)
         return paginator, page, page.object_list, page.has_other_pages()
-
-    deferred_from = 10  # beyond this page, an OFFSET over ids is cheaper than over rows
 
     def keyset_step(self):
         """("after" | "before", position) from the query string, or None; a position that
@@ -218,6 +228,7 @@ class ReleaseDetailView(DetailView):
 class TermKind:
     model: type
     filter_releases: str  # the ReleaseQuerySet method that narrows releases to a term
+    facet: str  # the finder index's name for the kind
     index: tuple = ()  # (label, URL name) of the page that lists every term of the kind
 
     def find(self, slug):
@@ -237,11 +248,11 @@ class TermKind:
 
 TERM_KINDS = {
     "fields-of-work": TermKind(
-        FieldOfWork, "in_fields", ("Fields of work", "press:fields-of-work")
+        FieldOfWork, "in_fields", "field", ("Fields of work", "press:fields-of-work")
     ),
-    "countries": TermKind(Country, "about_countries", ("Countries", "press:countries")),
-    "structures": TermKind(Structure, "from_sources"),
-    "meetings": TermKind(Meeting, "at_meetings"),
+    "countries": TermKind(Country, "about_countries", "country", ("Countries", "press:countries")),
+    "structures": TermKind(Structure, "from_sources", "source"),
+    "meetings": TermKind(Meeting, "at_meetings", "meeting"),
 }
 
 
@@ -267,12 +278,15 @@ class TermDetailView(FinderView):
     def base_queryset(self):
         return self.term_kind.published_releases(self.term)
 
+    def within(self):
+        return (self.term_kind.facet, self.term)
+
     def feed_url(self):
         return reverse("press:term-feed", args=[self.kind, self.term.slug])
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        is_tree = hasattr(self.term, "get_children")
+        is_tree = trees.is_tree(self.term)
         index = self.term_kind.index
         crumbs = [{"label": index[0], "url": reverse(index[1])}] if index else []
         if is_tree:

@@ -1,0 +1,378 @@
+"""The finder's index: which public releases each term covers, as compressed bitmaps.
+
+Why: counting facets in SQL reads every matching release's links on each request, which a
+cache hides only for addresses asked before. Here every release that is published or
+scheduled gets a *position* in publication order (``published_at``, then id), and each
+term a bitmap (pyroaring) of the positions of its releases, its whole subtree folded in.
+A filter is then a union of a few bitmaps, a date range or "public by now" a range of
+positions, and a facet count the size of an intersection: microseconds, whatever the
+archive's size, with no SQL beyond the page's own rows. A search asks PostgreSQL's GIN
+index (or SQLite's fallback) for its matches once and intersects them with the rest.
+
+The index is derived from the database, never the source of truth. A snapshot is built
+for one pair of content and menu versions (:mod:`taxonomy.freshness`, which every process
+sees at its next request, whoever wrote), so a publish, a takedown or a term moved in
+its tree in any process gives a new snapshot at the next request. The first process to
+need one builds it and shares it through the cache; the others load it. Scheduled
+releases are in the snapshot from the start: their positions come into the window of
+"public by now" at their due second, with no rebuild.
+"""
+
+import bisect
+import datetime as dt
+import pickle
+import threading
+from array import array
+from collections import OrderedDict
+from dataclasses import dataclass, field
+
+from django.contrib.postgres.aggregates import ArrayAgg
+from django.db import connections
+from pyroaring import BitMap
+
+from institutions.models import Structure
+from taxonomy import trees
+from taxonomy.models import Country, FieldOfWork, Meeting
+
+from .models import Release
+from .search import search
+
+EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+MICROSECOND = dt.timedelta(microseconds=1)
+SNAPSHOT_TIMEOUT = 60 * 60 * 24  # a new version makes a snapshot unreachable long before
+SEARCHES_KEPT = 256  # recent searches' matches kept per process, per snapshot
+
+FACETS = ("field", "source", "country", "type")  # what the finder offers to choose from
+# The facets the index keeps, each with the tree model whose subtrees fold in, and the
+# release relation that links them. Countries and types are flat, and built apart.
+TREE_FACETS = {
+    "field": (FieldOfWork, "fields_of_work"),
+    "source": (Structure, "sources"),
+    "meeting": (Meeting, "meetings"),
+}
+
+
+def micros(moment):
+    """A moment as whole microseconds since 1970: the positions' sort key."""
+    return (moment - EPOCH) // MICROSECOND
+
+
+@dataclass
+class Snapshot:
+    """The index for one pair of versions: positions, their times, and each term's bitmap."""
+
+    ids: array  # the release at each position
+    times: array  # its publication time, in microseconds (ascending)
+    spots: array  # a release id's position, or -1: indexed by id, 4 bytes an id
+    terms: dict  # facet name -> term key (pk, or a type's value) -> BitMap of positions
+    options: dict = field(default_factory=dict)  # facet name -> [(pk, slug, name, depth)]
+
+    def __len__(self):
+        return len(self.ids)
+
+    def until(self, moment):
+        """How many positions are published at or before ``moment``."""
+        return bisect.bisect_right(self.times, micros(moment))
+
+    def before(self, moment):
+        """How many positions are published strictly before ``moment``."""
+        return bisect.bisect_left(self.times, micros(moment))
+
+    def position(self, moment, pk):
+        """How many positions come before (``moment``, ``pk``) in publication order."""
+        at = micros(moment)
+        low = bisect.bisect_left(self.times, at)
+        high = bisect.bisect_right(self.times, at)
+        while low < high and self.ids[low] < pk:
+            low += 1
+        return low
+
+    def positions_of(self, ids):
+        """The positions of the releases ``ids``; ids the snapshot does not hold dropped."""
+        spots, size = self.spots, len(self.spots)
+        return [spots[pk] for pk in ids if pk < size and spots[pk] >= 0]
+
+    def union(self, facet, keys):
+        """The positions of any of the terms ``keys`` of ``facet``."""
+        bitmaps = [self.terms[facet][key] for key in keys if key in self.terms[facet]]
+        return BitMap.union(*bitmaps) if bitmaps else BitMap()
+
+    def memory(self):
+        """Bytes the snapshot holds: the arrays and the serialised bitmaps."""
+        arrays = sum(len(column) * column.itemsize for column in (self.ids, self.times, self.spots))
+        bitmaps = sum(
+            len(bitmap.serialize()) for kind in self.terms.values() for bitmap in kind.values()
+        )
+        return arrays + bitmaps
+
+
+def _fold(direct, members):
+    """Each node's bitmap with its whole subtree's: ``members`` maps a node to its own
+    and every descendant's pk (one query in ``trees``)."""
+    folded = {}
+    for node, below in members.items():
+        parts = [direct[pk] for pk in below if pk in direct]
+        if parts:
+            folded[node] = BitMap.union(*parts)
+    return folded
+
+
+def _links(relation, using, spots):
+    """Each target's bitmap of the positions linked to it through the m2m ``relation``.
+
+    On PostgreSQL the links come grouped, one array of release ids per target, so a
+    million releases' links cross the wire as a few hundred rows instead of millions.
+    """
+    relation_field = Release._meta.get_field(relation)
+    through = relation_field.remote_field.through
+    source = f"{relation_field.m2m_field_name()}_id"
+    target = f"{relation_field.m2m_reverse_field_name()}_id"
+    links = through.objects.using(using).order_by()
+    size = len(spots)
+    if connections[using].vendor == "postgresql":
+        grouped = links.values_list(target).annotate(ids=ArrayAgg(source))
+    else:
+        grouped = {}
+        for release_id, target_id in links.values_list(source, target).iterator(20000):
+            grouped.setdefault(target_id, []).append(release_id)
+        grouped = grouped.items()
+    found = {}
+    for target_id, ids in grouped:
+        positions = [spots[pk] for pk in ids if pk < size and spots[pk] >= 0]
+        if positions:
+            found[target_id] = BitMap(positions)
+    return found
+
+
+def build(using="default"):
+    """A snapshot of every published or scheduled release, from the database."""
+    rows = (
+        Release.objects.using(using)
+        .filter(status=Release.Status.PUBLISHED)
+        .order_by("published_at", "pk")
+        .values_list("pk", "published_at", "type", "place__country_id")
+    )
+    ids, times = array("q"), array("q")
+    types, dated = {}, {}
+    for position, (pk, published_at, kind, country_id) in enumerate(rows.iterator(20000)):
+        ids.append(pk)
+        times.append(micros(published_at))
+        types.setdefault(kind, []).append(position)
+        if country_id is not None:
+            dated.setdefault(country_id, []).append(position)
+    spots = array("i", [-1]) * (max(ids, default=0) + 1)
+    for position, pk in enumerate(ids):
+        spots[pk] = position
+    terms = {"type": {kind: BitMap(found) for kind, found in types.items()}}
+    options = {}
+    for name, (model, relation) in TREE_FACETS.items():
+        direct = _links(relation, using, spots)
+        terms[name] = _fold(direct, trees.subtree_members(model, using=using))
+        if name in FACETS:
+            options[name] = trees.nodes_in_tree_order(model, using=using)
+    related = _links("countries", using, spots)
+    terms["country"] = {
+        pk: BitMap(dated.get(pk, ())) | related.get(pk, BitMap())
+        for pk in set(dated) | set(related)
+    }
+    options["country"] = countries_in_menu_order(using)
+    return Snapshot(ids=ids, times=times, spots=spots, terms=terms, options=options)
+
+
+def countries_in_menu_order(using="default"):
+    """(pk, slug, name, 0) per country, as the menu orders them: by group, then by the
+    country's place in the menu, then (countries not in the menu) by sort name."""
+    in_menu = trees.menu_positions(Country, using=using)
+    rows = Country.objects.using(using).values_list(
+        "pk", "slug", "name", "group__position", "sort_name"
+    )
+    unplaced = (1, 0)
+    ordered = sorted(
+        rows,
+        key=lambda row: (
+            row[3],
+            (0, in_menu[row[0]]) if row[0] in in_menu else unplaced,
+            row[4],
+        ),
+    )
+    return [(pk, slug, name, 0) for pk, slug, name, _group, _sort in ordered]
+
+
+class Index:
+    """The current snapshot for this process, renewed when the versions change."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._key = None
+        self._snapshot = None
+        self._searches = OrderedDict()
+
+    def snapshot(self, key, using="default"):
+        """The snapshot for the versions ``key``: this process's, the cache's, or new."""
+        if self._key == key:
+            return self._snapshot
+        with self._lock:
+            if self._key != key:
+                from .pagecache import cached_once
+
+                cache_key = f"engine:{using}:{key}"
+                packed = cached_once(
+                    cache_key,
+                    lambda: pickle.dumps(build(using), protocol=pickle.HIGHEST_PROTOCOL),
+                    SNAPSHOT_TIMEOUT,
+                )
+                self._snapshot = pickle.loads(packed)  # our own cache's bytes
+                self._searches.clear()
+                self._key = key
+        return self._snapshot
+
+    def forget_searches(self):
+        """Drop the searches kept: for benchmarks that time a search uncached."""
+        with self._lock:
+            self._searches.clear()
+
+    def matches(self, snapshot, query, using="default"):
+        """The positions matching the search ``query``: one query for the ids alone.
+
+        Kept per process for recent searches, as are their rankings: every page, sort
+        and facet of one search asks the database once.
+        """
+        return self._kept(
+            ("matches", id(snapshot), query), lambda: self._matches(snapshot, query, using)
+        )
+
+    def ranking(self, snapshot, query, using="default"):
+        """The positions matching ``query``, best match first (then newest first)."""
+        return self._kept(
+            ("ranking", id(snapshot), query), lambda: self._ranking(snapshot, query, using)
+        )
+
+    def _kept(self, key, compute):
+        with self._lock:
+            found = self._searches.get(key)
+            if found is not None:
+                self._searches.move_to_end(key)
+                return found
+        found = compute()
+        with self._lock:
+            self._searches[key] = found
+            while len(self._searches) > SEARCHES_KEPT:
+                self._searches.popitem(last=False)
+        return found
+
+    @staticmethod
+    def _searched(query, using):
+        releases = Release.objects.using(using).filter(status=Release.Status.PUBLISHED)
+        return search(releases, query).order_by()
+
+    def _matches(self, snapshot, query, using):
+        ids = self._searched(query, using).values_list("pk", flat=True)
+        return BitMap(snapshot.positions_of(ids))
+
+    def _ranking(self, snapshot, query, using):
+        rows = self._searched(query, using).values_list("pk", "rank")
+        spots, size = snapshot.spots, len(snapshot.spots)
+        ranked = sorted(
+            (-(rank or 0), -spots[pk]) for pk, rank in rows if pk < size and spots[pk] >= 0
+        )
+        return [-spot for _rank, spot in ranked]
+
+
+INDEX = Index()
+
+
+@dataclass
+class Selection:
+    """What a finder asks: terms per facet (pks, or a type's values), a window of
+    publication times, search matches, and a scope (a term page's subtree)."""
+
+    terms: dict = field(default_factory=dict)  # facet -> keys, any of them
+    start: dt.datetime | None = None  # inclusive
+    end: dt.datetime | None = None  # exclusive
+    now: dt.datetime | None = None  # what is public: published at or before
+    matches: BitMap | None = None
+    scope: tuple | None = None  # (facet, key)
+
+
+class Answer:
+    """One finder request over a snapshot: the matching positions and the facet counts."""
+
+    def __init__(self, snapshot, selection):
+        self.snapshot = snapshot
+        self.selection = selection
+        low = snapshot.before(selection.start) if selection.start else 0
+        high = snapshot.until(selection.now) if selection.now else len(snapshot)
+        if selection.end:
+            high = min(high, snapshot.before(selection.end))
+        self.window = BitMap(range(low, max(low, high)))
+        if selection.scope:
+            self.window &= snapshot.union(selection.scope[0], [selection.scope[1]])
+        if selection.matches is not None:
+            self.window &= selection.matches
+        self.chosen = {
+            name: snapshot.union(name, keys) for name, keys in selection.terms.items() if keys
+        }
+        self.matching = self.within(without=None)
+
+    def within(self, *, without):
+        """The positions matching every filter but the facet ``without``."""
+        found = self.window
+        for name, bitmap in self.chosen.items():
+            if name != without:
+                found = found & bitmap
+        return found
+
+    def counts(self, facet):
+        """{term key: how many releases it would give}, the other filters applied."""
+        base = self.within(without=facet)
+        return {
+            key: base.intersection_cardinality(bitmap)
+            for key, bitmap in self.snapshot.terms[facet].items()
+        }
+
+    def newest(self, offset, size):
+        """The release ids ``offset``..``offset + size`` counted from the newest."""
+        total = len(self.matching)
+        stop, start = total - offset, max(0, total - offset - size)
+        if stop <= 0:
+            return []
+        return [self.snapshot.ids[spot] for spot in reversed(self.matching[start:stop])]
+
+    def oldest(self, offset, size):
+        return [self.snapshot.ids[spot] for spot in self.matching[offset : offset + size]]
+
+    def ranked(self, order, offset, size):
+        """``size`` ids from ``offset`` in the search's own order (best match first)."""
+        found = []
+        for spot in order:
+            if spot in self.matching:
+                if offset:
+                    offset -= 1
+                    continue
+                found.append(self.snapshot.ids[spot])
+                if len(found) == size:
+                    break
+        return found
+
+    def older_than(self, moment, pk, size):
+        """The ``size`` newest ids before (``moment``, ``pk``): a keyset step."""
+        spot = self.snapshot.position(moment, pk)
+        below = self.matching.rank(spot - 1) if spot else 0
+        return self.newest(len(self.matching) - below, size)
+
+    def newer_than(self, moment, pk, size):
+        """The ``size`` oldest ids after (``moment``, ``pk``), oldest first."""
+        spot = self.snapshot.position(moment, pk)
+        if spot < len(self.snapshot) and self.snapshot.ids[spot] == pk:
+            spot += 1
+        upto = self.matching.rank(spot - 1) if spot else 0
+        return self.oldest(upto, size)
+
+    def __len__(self):
+        return len(self.matching)
+
+
+def fetch(ids, queryset):
+    """The releases ``ids`` from ``queryset``, in that order: one query (and its terms)."""
+    found = {release.pk: release for release in queryset.filter(pk__in=ids)}
+    return [found[pk] for pk in ids if pk in found]
