@@ -44,7 +44,7 @@ def archive(db):
     fields = list(FieldOfWork.objects.all())
     sources = list(Structure.objects.all())
     countries = list(Country.objects.all())
-    places = list(Place.objects.all()) + [None]
+    places = [*Place.objects.all(), None]
     now = timezone.now()
     releases = []
     for number in range(60):
