@@ -7,13 +7,20 @@ class PressConfig(AppConfig):
 
     def ready(self):
         from django.db.backends.signals import connection_created
+        from django.utils import timezone
 
-        from taxonomy.models import Place
+        from taxonomy import freshness
 
-        from . import pagecache
-        from .models import Attachment, Release
+        from .models import Release
         from .search import plain_text_on_sqlite
 
         connection_created.connect(plain_text_on_sqlite, dispatch_uid="press-sqlite-search")
-        # Terms, chairs and the menu bump the menu's version, also part of a page's key.
-        pagecache.watch(Release, Attachment, Place)
+        # Writes move the versions through triggers; the clock publishes scheduled releases.
+        table = Release._meta.db_table
+        freshness.register_schedule(
+            f"SELECT MIN(published_at) FROM {table} WHERE status = %s AND published_at > %s",
+            lambda connection: [
+                Release.Status.PUBLISHED,
+                connection.ops.adapt_datetimefield_value(timezone.now()),
+            ],
+        )

@@ -27,14 +27,12 @@ from .models import Release
 from .pagecache import versions
 from .search import search
 
+# What a finder page reads from its address: the filters, the page, and the Newer and Older
+# links' positions. Nothing else makes a page differ (press.pagecache keys on these alone).
+PARAMETERS = ("q", "field", "country", "source", "type", "date_from", "date_to", "sort")
+PARAMETERS += ("page", "after", "before")
 MAX_VALUES = 20  # of one repeatable parameter: more is a form error, not a slow query
 FIRST_YEAR, LAST_YEAR = 1970, 2100
-
-
-def freshness_key(using="default"):
-    """The versions the index's snapshot is built for: any public change renews them."""
-    state, menu_version, _changed = versions()
-    return f"{state['version']}:{menu_version}"
 
 
 def cursor(release):
@@ -234,7 +232,8 @@ class Finder:
     @cached_property
     def answer(self):
         """The index's answer for the valid filters, at this moment."""
-        snapshot = engine.INDEX.snapshot(freshness_key(self.using), self.using)
+        now, _answered = versions(self.using)
+        snapshot = engine.INDEX.snapshot(now.key, self.using)
         terms = {
             name: [getattr(value, "pk", value) for value in self.cleaned.get(name) or ()]
             for name in ("field", "source", "country", "type")

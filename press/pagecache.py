@@ -1,12 +1,12 @@
 """Whole public pages cached for visitors, and never stale.
 
-A visitor's page (no session cookie: staff with one see previews and always get a fresh
-page) is cached under its path, its query string, the year, and two versions: the menu's
-(any change to a term, a chairpersonship or a menu entry) and the content's (any save,
-publish, unpublish or delete of a release or its attachments, any change to places). A
-change bumps a version, so the next request renders afresh, on every process sharing the
-cache. A release scheduled for later is published by the clock, not by a write: the
-content version carries the time the next one falls due and is bumped when it passes.
+A visitor's page (anyone without a live session: staff logged in see previews and always
+get a fresh, private page) is cached under its path, the query parameters the page reads,
+and the year, stamped with the versions it was rendered under (:mod:`taxonomy.freshness`:
+the content's, the menu's, and when the next scheduled release falls due). The versions
+live in the database and move with every committed write, whichever process made it, so
+the next request anywhere renders afresh; a scheduled release going public changes the
+due moment, which renews the pages too.
 
 Every cached page carries an ETag and a Last-Modified date, and answers a matching
 conditional GET with 304 and no body. HTTP dates have whole seconds, so a page served
@@ -20,93 +20,60 @@ import hashlib
 import math
 import time
 from functools import wraps
-from uuid import uuid4
 
 from django.conf import settings
+from django.contrib.auth import get_user
 from django.core.cache import cache
-from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
 from django.utils import timezone
-from django.utils.cache import get_conditional_response, patch_vary_headers
+from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.http import http_date
 
 from osce_site.resilience import DATABASE_DOWN
-from taxonomy import menu
+from taxonomy import freshness
 
-CONTENT_KEY = "content:version"
 PAGE_TIMEOUT = 60 * 60 * 24
 LOCK_TIMEOUT = 30  # seconds a render may hold its lock; a crashed process's lock expires
 LOCK_WAIT = 5  # seconds a request waits for another's render before rendering itself
 LOCK_POLL = 0.02
 KEPT_HEADERS = ("Content-Type", "Content-Language", "Link", "X-Robots-Tag")
-# With the database unreachable, the seconds until it is asked again when the next scheduled
-# release falls due; meanwhile the pages already cached are served.
-DUE_RETRY = 5
+FIRST_SEEN_KEPT = 64
+_last_seen = {}  # the versions this process read last, for when the database is down
+_first_seen = {}  # when this process first saw each stamp: the pages' Last-Modified
 
 
-def _next_due():
-    """When the next scheduled release goes public (a timestamp), or None."""
-    from .models import Release
-
-    due = (
-        Release.objects.filter(status=Release.Status.PUBLISHED, published_at__gt=timezone.now())
-        .order_by("published_at")
-        .values_list("published_at", flat=True)
-        .first()
-    )
-    return due.timestamp() if due else None
+def stamp(versions):
+    """What a page is rendered under: both versions and the next scheduled publication."""
+    return f"{versions.key}:{versions.due}"
 
 
-def _new_version(due):
-    state = {"version": uuid4().hex, "at": time.time(), "due": due}
-    cache.set(CONTENT_KEY, state, None)
-    return state
+def changed_at(page_stamp):
+    """When the data behind ``page_stamp`` changed, as this process's clock can tell: the
+    moment it first saw the stamp.
+
+    Any process sees a new version only after its commit, and every page dated under an
+    older version was served before that commit; so a date given here is never earlier
+    than a date another process gave the old data. A restart dates the current versions
+    anew: later than they are, which costs a full answer, never a wrong 304.
+    """
+    if page_stamp not in _first_seen:
+        _first_seen[page_stamp] = time.time()
+        while len(_first_seen) > FIRST_SEEN_KEPT:
+            _first_seen.pop(next(iter(_first_seen)))
+    return _first_seen[page_stamp]
 
 
-def bump(**kwargs):
-    """Make every cached page stale: call after any change a public page may show."""
+def versions(using="default"):
+    """The versions now; with the database unreachable, the last ones this process read
+    (so the pages already cached go on being served), else the error."""
     try:
-        due = _next_due()
-    except DATABASE_DOWN:  # no page can be rendered now anyway: ask again shortly
-        due = time.time() + DUE_RETRY
-    return _new_version(due)
-
-
-def _fall_due(state):
-    """The content state once its due time has passed: a new version, since a scheduled
-    release has gone public. With the database down the version stays, so the cached pages
-    keep being served (a release shown a little late beats an error page), and the
-    question is asked again in ``DUE_RETRY`` seconds."""
-    try:
-        due = _next_due()
+        found = _last_seen[using] = freshness.current(using)
     except DATABASE_DOWN:
-        state = {**state, "due": time.time() + DUE_RETRY}
-        cache.set(CONTENT_KEY, state, None)
-        return state
-    return _new_version(due)
-
-
-def _changed(using=None, **kwargs):
-    menu.now_and_on_commit(bump, using)
-
-
-def versions(*also):
-    """The content state, the menu version and the last change's time, in one round trip
-    to the cache, with the values at the keys ``also`` (a dict) when asked for."""
-    found = cache.get_many([CONTENT_KEY, menu.VERSION_KEY, menu.CHANGED_KEY, *also])
-    state = found.get(CONTENT_KEY)
-    if state is None:
-        state = bump()
-    elif state["due"] is not None and time.time() >= state["due"]:
-        state = _fall_due(state)
-    if menu.VERSION_KEY in found and menu.CHANGED_KEY in found:
-        menu_version, menu_at = found[menu.VERSION_KEY], found[menu.CHANGED_KEY]
-    else:
-        menu_version, menu_at = menu.state()
-    changed_at = max(state["at"], menu_at)
-    if also:
-        return state, menu_version, changed_at, {key: found.get(key) for key in also}
-    return state, menu_version, changed_at
+        if using not in _last_seen:
+            raise
+        return _last_seen[using], False
+    changed_at(stamp(found))  # from now on this process dates pages under it
+    return found, True
 
 
 def _last_modified(changed_at):
@@ -115,16 +82,22 @@ def _last_modified(changed_at):
     return date if time.time() >= date else None
 
 
-def _key(request):
-    """The page's place in the cache: one per address, whatever the versions, so a page is
-    fetched with the versions in one round trip and a new render replaces the old."""
-    query = sorted(request.GET.lists())
-    raw = f"{request.scheme}://{request.get_host()}{request.path}?{query!r}|{timezone.localdate().year}"
+def _key(request, params):
+    """The page's place in the cache: one per address as the page reads it (the parameters
+    it uses, in any order; any other parameter makes no new entry), whatever the versions,
+    so a new render replaces the old."""
+    query = sorted((name, values) for name, values in request.GET.lists() if name in params)
+    year = timezone.localdate().year
+    raw = f"{request.scheme}://{request.get_host()}{request.path}?{query!r}|{year}"
     return f"page:{hashlib.sha256(raw.encode()).hexdigest()[:32]}"
 
 
 def _is_visitor(request):
-    return settings.SESSION_COOKIE_NAME not in request.COOKIES
+    """Anyone not logged in, whatever cookies they carry (analytics, a stale session):
+    only a live session is read, and only when a session cookie comes at all."""
+    if settings.SESSION_COOKIE_NAME not in request.COOKIES:
+        return True
+    return not get_user(request).is_authenticated
 
 
 def _cacheable(response):
@@ -191,32 +164,41 @@ def cached_once(key, compute, timeout, *, found=None, stamp=None):
             cache.delete(lock)
 
 
-def visitor_cache(view):
-    """Serve ``view``'s pages to visitors from the cache; see the module's docstring."""
+def visitor_cache(view, params=()):
+    """Serve ``view``'s pages to visitors from the cache; see the module's docstring.
+
+    ``params`` names the query parameters the page reads: only they make pages differ.
+    """
+    params = frozenset(params)
 
     @wraps(view)
     def wrapped(request, *args, **kwargs):
-        if request.method not in ("GET", "HEAD") or not _is_visitor(request):
+        if request.method not in ("GET", "HEAD"):
             return view(request, *args, **kwargs)
-        key = _key(request)
-        state, menu_version, changed_at, found = versions(key)
-        stamp = f"{state['version']}:{menu_version}"
+        if not _is_visitor(request):
+            response = view(request, *args, **kwargs)
+            patch_cache_control(response, private=True)
+            return response
+        key = _key(request, params)
+        now, answered = versions()
+        page_stamp = stamp(now)
+        found = cache.get(key)
+        if not answered and found is not None:
+            page_stamp = found["stamp"]  # the database is down: what the cache holds will do
         rendered = {}
 
         def render():
-            rendered["response"] = response = view(request, *args, **kwargs)
-            entry = _entry(response)
+            with freshness.pinned(now):
+                rendered["response"] = response = view(request, *args, **kwargs)
+                entry = _entry(response)
             if entry is not None:
-                entry["stamp"] = stamp
+                entry["stamp"] = page_stamp
             return entry
 
-        timeout = PAGE_TIMEOUT
-        if state["due"] is not None:  # the page changes when that release goes public
-            timeout = max(1, min(timeout, int(state["due"] - time.time()) + 1))
-        entry = cached_once(key, render, timeout, found=found[key], stamp=stamp)
+        entry = cached_once(key, render, PAGE_TIMEOUT, found=found, stamp=page_stamp)
         if entry is None:
             return rendered["response"]  # not for the cache (an error, a redirect): as is
-        modified = _last_modified(changed_at)
+        modified = _last_modified(changed_at(page_stamp))
         not_modified = get_conditional_response(request, etag=entry["etag"], last_modified=modified)
         response = not_modified or HttpResponse(entry["content"])
         for name, value in entry["headers"].items():
@@ -230,15 +212,3 @@ def visitor_cache(view):
         return response
 
     return wrapped
-
-
-def watch(*models):
-    """Bump the content version whenever a row of ``models`` (or its links) changes."""
-    for model in models:
-        uid = f"page-cache-{model._meta.label}"
-        post_save.connect(_changed, sender=model, dispatch_uid=f"{uid}-save")
-        post_delete.connect(_changed, sender=model, dispatch_uid=f"{uid}-delete")
-        for field in model._meta.many_to_many:
-            m2m_changed.connect(
-                _changed, sender=field.remote_field.through, dispatch_uid=f"{uid}-{field.name}"
-            )

@@ -131,6 +131,7 @@ class FinderView(ListView):
             chips=finder.chips(),
             page_error=self.page_error,
             clear_url=self.request.path,
+            canonical_query=finder.query_string(page=page.number),
             feed_href=self.feed_url() + (f"?{query}" if query else ""),
             prev_query=page.has_previous() and self.step_query(page, page.number - 1, "before"),
             next_query=page.has_next() and self.step_query(page, page.number + 1, "after"),

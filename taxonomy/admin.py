@@ -99,7 +99,6 @@ class ReferenceAdmin(SafeAutocomplete, VersionAdmin):
             type(after)._default_manager.filter(pk=after.pk).update(aliases=after.aliases)
         if before.slug != after.slug:
             OldAddress.remember(after, before.slug)
-        menu.invalidate()
 
     def delete_model(self, request, obj):
         with reversion.create_revision():
@@ -179,7 +178,6 @@ class TreeAdmin(ReferenceAdmin, trees.TreeAdmin):
         response = super().recover_view(request, version_id, extra_context)
         if response.status_code == 302:
             trees.rebuild(self.model)
-            menu.invalidate()
         return response
 
 

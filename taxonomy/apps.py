@@ -8,17 +8,14 @@ class TaxonomyConfig(AppConfig):
     def ready(self):
         from . import menu, usage
         from .models import (
-            Chairpersonship,
             Country,
             CountryGroup,
             FieldOfWork,
             Meeting,
-            MenuItem,
             Place,
         )
 
         menu.register(FieldOfWork, Meeting, Country, CountryGroup)
-        menu.watch(Chairpersonship, MenuItem)
         menu.follow(FieldOfWork, "parent")
         menu.follow(Meeting, "parent")
         menu.follow(Country, "group")

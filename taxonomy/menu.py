@@ -5,40 +5,27 @@ point at (:func:`register`), so this module can read every entry with its term's
 name and slug in one SQL statement without importing those apps.
 """
 
-import time
 from dataclasses import dataclass, field
-from uuid import uuid4
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
-from django.db import models, transaction
-from django.db.models.signals import post_delete, post_save, pre_save
+from django.db import models
+from django.db.models.signals import post_save, pre_save
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from . import trees
+from . import freshness, trees
 from .models import Chairpersonship, Country, MenuItem
 
-VERSION_KEY = "menu:version"
-CHANGED_KEY = "menu:changed"
 _LINKABLE = []
 
 
 def register(*term_models):
-    """Let menu entries point at ``term_models``; any change to one refreshes the menu."""
+    """Let menu entries point at ``term_models``. Any write to one moves the menu's version
+    (a database trigger, see taxonomy.freshness), so the menu is rendered afresh."""
     for model in term_models:
         if model not in _LINKABLE:
             _LINKABLE.append(model)
-        watch(model)
-
-
-def watch(*models_):
-    """Refresh the menu whenever a row of ``models_`` is saved, moved or deleted."""
-    for model in models_:
-        uid = f"menu-refresh-{model._meta.label}"
-        post_save.connect(_refresh, sender=model, dispatch_uid=f"{uid}-save")
-        post_delete.connect(_refresh, sender=model, dispatch_uid=f"{uid}-delete")
-        trees.node_moved.connect(_refresh, sender=model, dispatch_uid=f"{uid}-move")
 
 
 def follow(model, parent_field):
@@ -122,7 +109,6 @@ def place_entry(term, create=False, alone="parent"):
         container_id = max(set(containers), key=containers.count)
     elif entry is not None and alone == "drop":
         entries.filter(object_id=term.pk).delete()
-        invalidate()
         return
     elif entry is not None and parent_id is not None:
         parent_model = model._meta.get_field(parent_field).related_model
@@ -148,49 +134,10 @@ def place_entry(term, create=False, alone="parent"):
         trees.move(entry, MenuItem.objects.get(pk=before[0].pk), "right")
     else:
         trees.move(entry, MenuItem.objects.get(pk=container_id), "last-child")
-    invalidate()
 
 
 def linkable_models():
     return list(_LINKABLE)
-
-
-def now_and_on_commit(func, using=None):
-    """Call ``func`` now and again when the current transaction commits.
-
-    Now, for this process's next request; on commit, because a visitor served between the
-    first call and the commit still sees the old rows and would cache them under the new
-    version. Several changes in one transaction share one call on commit.
-    """
-    func()
-    connection = transaction.get_connection(using)
-    if connection.in_atomic_block and not any(
-        entry[1] is func for entry in connection.run_on_commit
-    ):
-        transaction.on_commit(func, using=using)
-
-
-def _refresh(using=None, **kwargs):
-    now_and_on_commit(invalidate, using)
-
-
-def invalidate():
-    """Make the next request render the menu afresh (all processes sharing the cache).
-
-    A random version rather than a timestamp: two changes within one clock tick must still
-    give two versions. The time is kept beside it for the pages' Last-Modified.
-    """
-    version = uuid4().hex
-    cache.set_many({VERSION_KEY: version, CHANGED_KEY: time.time()}, None)
-    return version
-
-
-def state():
-    """The menu's version and the time of its last change, creating them when missing."""
-    found = cache.get_many([VERSION_KEY, CHANGED_KEY])
-    if len(found) < 2:
-        return invalidate(), cache.get(CHANGED_KEY)
-    return found[VERSION_KEY], found[CHANGED_KEY]
 
 
 def is_link(url):
@@ -269,7 +216,7 @@ def read_tree(year=None):
 def render_menu():
     """The menu's HTML, cached per menu version and year (the chair marker is yearly)."""
     year = timezone.localdate().year
-    version = cache.get(VERSION_KEY) or invalidate()
+    version = freshness.current().menu
     key = f"menu:html:{version}:{year}"
     html = cache.get(key)
     if html is None:

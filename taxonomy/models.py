@@ -374,3 +374,18 @@ class MenuItem(trees.TreeModel):
             raise ValidationError({"label": "A heading or plain link needs a label."})
         if self.object_id is not None and self.term is None:
             raise ValidationError({"object_id": "No such term."})
+
+
+class Freshness(models.Model):
+    """One row per version (taxonomy.freshness): written by database triggers only."""
+
+    kind = models.CharField(max_length=20, primary_key=True)
+    token = models.CharField(max_length=32)
+    counter = models.BigIntegerField(default=0)
+    changed_at = models.FloatField(default=0)
+
+    class Meta:
+        verbose_name_plural = "freshness"
+
+    def __str__(self):
+        return f"{self.kind} {self.token}.{self.counter}"

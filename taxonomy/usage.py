@@ -14,7 +14,7 @@ from django.db import transaction
 from django.db.models.deletion import ProtectedError
 from django.db.models.signals import pre_delete
 
-from . import menu, trees
+from . import trees
 from .models import MenuItem, OldAddress
 from .names import name_key
 
@@ -144,5 +144,4 @@ def merge(source, target):
         )
     source.delete()
     OldAddress.remember(target, old_slug)
-    menu.invalidate()
     return moved

@@ -21,6 +21,7 @@ from press import engine
 from press.finder import Finder
 from press.models import Release
 from taxonomy.models import Country, FieldOfWork, Place
+from tests.factories import INDEX_BUILD
 
 pytestmark = pytest.mark.django_db
 
@@ -204,3 +205,12 @@ def test_a_snapshot_holds_only_published_and_scheduled_releases(archive):
     )
     assert list(snapshot.times) == sorted(snapshot.times)
     assert snapshot.memory() > 0
+
+
+def test_a_snapshot_is_built_in_a_fixed_number_of_queries(make_release, django_assert_num_queries):
+    """Whatever the archive's size: each relation is read whole, grouped, once."""
+    for count in (3, 25):
+        for _ in range(count):
+            make_release(fields=("human-rights",), countries=("moldova",))
+        with django_assert_num_queries(INDEX_BUILD):
+            engine.build()

@@ -15,7 +15,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 from django.utils import timezone
 
-from press import demo, pagecache
+from press import demo
 from press.models import Release
 
 # Slugs are checked against the database this many at a time: below SQLite's oldest limit
@@ -90,7 +90,6 @@ class Command(BaseCommand):
                 drafts += sum(item.release.status == Release.Status.DRAFT for item in batch)
                 elapsed = time.perf_counter() - started
                 self.stdout.write(f"{done:>9,} / {count:,} releases  ({done / elapsed:,.0f}/s)")
-        pagecache.bump()  # bulk inserts send no signals
 
         elapsed = time.perf_counter() - started
         self.stdout.write(
