@@ -1,9 +1,15 @@
-"""The site's URLs: the public site from ``press``, the admin, and the usual files."""
+"""The site's URLs: the public site from ``press``, the admin, the usual files, and the
+uploads when they live on this machine's disk (no ``S3_BUCKET``)."""
 
+from django.conf import settings
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
+
+from .media import media
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("press.urls")),
 ]
+if settings.STORAGES["default"]["BACKEND"].endswith(".FileSystemStorage"):
+    urlpatterns.insert(1, re_path(r"^media/(?P<path>.*)$", media, name="media"))

@@ -2,9 +2,9 @@
 
 Out: requests for ``/media/`` and ``/static/`` with ``..`` in every spelling (plain,
 percent-encoded, backslashes, overlong UTF-8) answer 404 or 400, never a file from
-outside; a secret planted beside the media folder proves it. The app serves no media
-itself (the storage, or the proxy, does: ``S3_BUCKET`` or the web server), and WhiteNoise
-serves static files from its own list.
+outside; a secret planted beside the media folder proves it. Uploads on local disk are
+served by ``osce_site.media`` (Django's ``serve``, which refuses any way out; a bucket or a
+proxy takes over in production), and WhiteNoise serves static files from its own list.
 
 In: the site takes images and PDFs only, checked by name and content: what it publishes
 is press material, and anything a browser could run from the site's own address (HTML,
