@@ -183,6 +183,9 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_NUMBER_FILES = 20
 
 LOGIN_URL = reverse_lazy("admin:login")
+# Where a login lands when its `next` is missing or refused (another site): the admin, the
+# only place that has a login; Django's default, /accounts/profile/, is no page here.
+LOGIN_REDIRECT_URL = reverse_lazy("admin:index")
 
 # Terms live in the reference-data apps, their pages in press: the wiring is here so that
 # neither reference-data app needs to know about press.

@@ -156,3 +156,25 @@ def test_the_reset_command_lifts_a_lockout(xavier):
     lock_xavier()
     call_command("axes_reset_username", "xavier", stdout=None)
     assert logged_in(log_in("xavier", PASSWORD, ADDRESS_A))
+
+
+@pytest.mark.parametrize(
+    "next_url", ["https://evil.example/", "//evil.example/admin/", "javascript:alert(1)", ""]
+)
+def test_a_refused_next_after_login_lands_on_the_admin(xavier, next_url):
+    response = Client().post(
+        f"{LOGIN}?next={next_url}",
+        {"username": "xavier", "password": PASSWORD, "next": next_url},
+        REMOTE_ADDR="127.0.0.1",
+    )
+    assert response.status_code == 302
+    assert response.url == "/admin/"
+
+
+def test_a_next_on_the_site_is_followed(xavier):
+    response = Client().post(
+        LOGIN,
+        {"username": "xavier", "password": PASSWORD, "next": "/admin/press/release/"},
+        REMOTE_ADDR="127.0.0.1",
+    )
+    assert response.url == "/admin/press/release/"
