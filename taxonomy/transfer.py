@@ -30,6 +30,8 @@ COLUMNS = [
 ]
 FIELDS = ["name", "slug", "group", "iso_code", "sort_name", "joined_on", "aliases", "description"]
 MAX_BYTES = 2 * 1024 * 1024
+# A cell a spreadsheet would run as a formula (CSV injection): these first characters.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 class UnreadableFile(ValueError):
@@ -55,19 +57,38 @@ def export_rows():
     ]
 
 
+def spreadsheet_cell(text):
+    """``text`` as a CSV cell a spreadsheet shows and never runs: one that would start a
+    formula gets a leading apostrophe (OWASP's advice), which :func:`plain_cell` drops."""
+    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
+
+
+def plain_cell(text, row, column):
+    """A CSV cell's value: an apostrophe put before a formula's start by the export is
+    dropped; a formula's start without one is refused, by row and column."""
+    if text.startswith("'") and text[1:].startswith(FORMULA_STARTS):
+        return text[1:]
+    if text.startswith(FORMULA_STARTS):
+        raise UnreadableFile(
+            f"Row {row}, column {column}: a cell may not start with =, +, -, @, a tab or a "
+            "line break, which a spreadsheet would run as a formula. Put an apostrophe "
+            "before it, as the export does."
+        )
+    return text
+
+
 def to_csv(rows):
     """CSV with a header row; lists become one cell ("2021 2025"; aliases one a line)."""
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=COLUMNS, lineterminator="\r\n")
     writer.writeheader()
     for row in rows:
-        writer.writerow(
-            {
-                **row,
-                "chairpersonship_years": " ".join(map(str, row["chairpersonship_years"])),
-                "aliases": "\n".join(row["aliases"]),
-            }
-        )
+        cells = {
+            **row,
+            "chairpersonship_years": " ".join(map(str, row["chairpersonship_years"])),
+            "aliases": "\n".join(row["aliases"]),
+        }
+        writer.writerow({name: spreadsheet_cell(str(value)) for name, value in cells.items()})
     return out.getvalue()
 
 
@@ -98,14 +119,15 @@ def _read_csv(text):
         missing = [name for name in ("name", "slug", "group") if name not in fieldnames]
         if missing:
             raise UnreadableFile(f"The CSV has no column {', '.join(missing)}.")
-        for row in reader:
+        for number, row in enumerate(reader, start=2):
             if None in row:
                 raise UnreadableFile(f"Line {reader.line_num} has more cells than the header.")
+            cells = {name: plain_cell(row.get(name) or "", number, name) for name in COLUMNS}
             rows.append(
                 {
-                    **{name: (row.get(name) or "").strip() for name in COLUMNS},
-                    "chairpersonship_years": (row.get("chairpersonship_years") or "").split(),
-                    "aliases": (row.get("aliases") or "").splitlines(),
+                    **{name: value.strip() for name, value in cells.items()},
+                    "chairpersonship_years": cells["chairpersonship_years"].split(),
+                    "aliases": cells["aliases"].splitlines(),
                 }
             )
     except csv.Error as error:
