@@ -3,7 +3,7 @@
 from django.contrib.syndication.views import Feed
 from django.core.exceptions import BadRequest
 from django.http import Http404
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.feedgenerator import Rss201rev2Feed
 from django.utils.html import escape, strip_tags
@@ -11,7 +11,7 @@ from django.utils.text import Truncator
 
 from .finder import Finder
 from .models import Release
-from .views import TERM_KINDS, moved_permanently
+from .views import TERM_KINDS, current_query, moved_permanently
 
 FEED_SIZE = 20
 
@@ -25,6 +25,14 @@ class ReleaseFeed(Feed):
 
     feed_type = Rss201rev2Feed
     description = "Press releases, news and statements of the OSCE."
+
+    def __call__(self, request, *args, **kwargs):
+        # A term's old slug in a parameter (a subscription made before a rename): the same
+        # feed with the current slug, for good, as the finder does.
+        moved = current_query(request.GET) if request.GET else None
+        if moved is not None:
+            return redirect(f"{request.path}?{moved}", permanent=True)
+        return super().__call__(request, *args, **kwargs)
 
     def get_object(self, request, *args, **kwargs):
         finder = Finder(request.GET, Release.objects.published())

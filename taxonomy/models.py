@@ -145,6 +145,23 @@ class OldAddress(models.Model):
         )
 
     @classmethod
+    def current_slugs(cls, model, slugs):
+        """{old slug: current slug} for those of ``slugs`` that are old addresses of terms
+        of ``model`` (a slug a term has now is left alone): two queries at most."""
+        content_type = ContentType.objects.get_for_model(model)
+        moved = dict(
+            cls.objects.filter(content_type=content_type, old_slug__in=slugs)
+            .exclude(old_slug__in=model._default_manager.filter(slug__in=slugs).values("slug"))
+            .values_list("old_slug", "object_id")
+        )
+        if not moved:
+            return {}
+        current = dict(
+            model._default_manager.filter(pk__in=moved.values()).values_list("pk", "slug")
+        )
+        return {old: current[pk] for old, pk in moved.items() if pk in current}
+
+    @classmethod
     def find(cls, model, slug):
         """The term of ``model`` that was once at ``slug``, or None."""
         found = (
