@@ -333,10 +333,27 @@ class Release(models.Model):
             if old_slug and old_slug != self.slug:
                 # The old address keeps working; a redirect from the new one would loop.
                 SlugRedirect.objects.update_or_create(old_slug=old_slug, defaults={"release": self})
-                SlugRedirect.objects.filter(old_slug=self.slug).delete()
+                # Its own old address taken back; another release's is never touched.
+                SlugRedirect.objects.filter(old_slug=self.slug, release=self).delete()
 
     def get_absolute_url(self):
         return reverse("press:detail", args=[self.slug])
+
+    def clean(self):
+        super().clean()
+        # An address another release had keeps leading there: taking it would break the
+        # old links, and hand someone else's readers (or its draft's existence) to this one.
+        if self.slug and self.held_by_another(self.slug):
+            raise ValidationError(
+                {
+                    "slug": "This address belonged to another release and still leads to "
+                    "it; choose another."
+                }
+            )
+
+    def held_by_another(self, slug):
+        """Whether ``slug`` is an old address of another release."""
+        return SlugRedirect.objects.filter(old_slug=slug).exclude(release_id=self.pk).exists()
 
     @property
     def state_label(self):
@@ -357,6 +374,10 @@ class Release(models.Model):
             Release.objects.filter(slug__startswith=base)
             .exclude(pk=self.pk)
             .values_list("slug", flat=True)
+        ) | set(  # and another release's old addresses, which still lead to it
+            SlugRedirect.objects.filter(old_slug__startswith=base)
+            .exclude(release_id=self.pk)
+            .values_list("old_slug", flat=True)
         )
         for candidate in candidates:
             if candidate not in taken:
