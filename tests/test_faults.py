@@ -168,7 +168,7 @@ ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 HTTPS = {"X-Forwarded-Proto": "https", "Host": "localhost"}
 RECOVERY_SECONDS = 10
-# As `make serve` starts it: its settings file, one process with threads (no REDIS_URL).
+# As `make serve` starts it: its settings file (one process with threads, no REDIS_URL).
 GUNICORN = [str(BIN / "gunicorn"), "osce_site.wsgi", "--config", "python:osce_site.gunicorn_conf"]
 GUNICORN += ["--graceful-timeout", "2"]
 
@@ -281,6 +281,10 @@ def site(tmp_path_factory):
         DJANGO_SETTINGS_MODULE="osce_site.settings",
         VAR_DIR=str(var),
         LOG_LEVEL="WARNING",
+        # One process with threads: what it has cached is what it serves in the outage
+        # (several workers without Redis each serve from their own cache).
+        WEB_CONCURRENCY="1",
+        GUNICORN_THREADS="4",
     )
     process = None
     try:
