@@ -2,8 +2,8 @@
 
 from django.contrib.syndication.views import Feed
 from django.core.exceptions import BadRequest
-from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect
+from django.http import Http404, HttpResponsePermanentRedirect
+from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Rss201rev2Feed
 from django.utils.html import escape, strip_tags
@@ -11,7 +11,8 @@ from django.utils.text import Truncator
 
 from .finder import Finder
 from .models import Release
-from .views import TERM_KINDS, current_query, moved_permanently
+from .moved import Moved, moved_location, moved_permanently
+from .views import TERM_KINDS
 
 FEED_SIZE = 20
 
@@ -27,20 +28,25 @@ class ReleaseFeed(Feed):
     description = "Press releases, news and statements of the OSCE."
 
     def __call__(self, request, *args, **kwargs):
-        # A term's old slug in a parameter (a subscription made before a rename): the same
-        # feed with the current slug, for good, as the finder does.
-        moved = current_query(request.GET) if request.GET else None
-        if moved is not None:
-            return redirect(f"{request.path}?{moved}", permanent=True)
-        return super().__call__(request, *args, **kwargs)
+        try:
+            return super().__call__(request, *args, **kwargs)
+        except Moved as moved:
+            # A term's old slug in a parameter (a subscription made before a rename): the
+            # same feed with the current slug, for good, as the finder does.
+            return HttpResponsePermanentRedirect(moved.location)
 
     def get_object(self, request, *args, **kwargs):
         finder = Finder(request.GET, Release.objects.published())
         finder.heading, finder.page_link = "OSCE press releases", reverse("press:list")
-        return self.checked(finder)
+        return self.checked(request, finder)
 
     @staticmethod
-    def checked(finder):
+    def checked(request, finder):
+        """``finder`` when its form accepted every value; else a redirect when a refused
+        slug is an old one (:class:`press.moved.Moved`), or a 400 with the form's errors."""
+        location = moved_location(request, finder.errors) if finder.errors else None
+        if location is not None:
+            raise Moved(location)
         if finder.errors:
             raise BadRequest("; ".join(f"{k}: {' '.join(v)}" for k, v in finder.errors.items()))
         return finder
@@ -98,4 +104,4 @@ class TermFeed(ReleaseFeed):
         )
         finder.heading = f"OSCE press releases: {term.name}"
         finder.page_link = term.get_absolute_url()
-        return self.checked(finder)
+        return self.checked(request, finder)

@@ -22,6 +22,7 @@ from taxonomy.models import Chairpersonship, Country, FieldOfWork, Meeting, OldA
 
 from .finder import Finder, cursor, parse_cursor
 from .models import EditorialScope, Release, SlugRedirect
+from .moved import moved_location, moved_permanently
 from .search import snippet
 
 
@@ -35,29 +36,6 @@ class CountedPaginator(Paginator):
     @cached_property
     def count(self):
         return self.known_count
-
-
-# The finder's parameters that name terms, which keep working after a rename or a merge.
-TERM_PARAMETERS = {"field": FieldOfWork, "country": Country, "source": Structure}
-
-
-def current_query(query, names=tuple(TERM_PARAMETERS)):
-    """``query`` (a QueryDict) as a query string with every old slug in the parameters
-    ``names`` replaced by its term's current one, everything else kept in its order; None
-    when no value was an old slug."""
-    moved = query.copy()
-    for name in names:
-        values = query.getlist(name)
-        current = OldAddress.current_slugs(TERM_PARAMETERS[name], values) if values else {}
-        if current:
-            moved.setlist(name, [current.get(value, value) for value in values])
-    return moved.urlencode() if moved != query else None
-
-
-def moved_permanently(request, path):
-    """301 to ``path``, keeping the query string (a filtered term page stays filtered)."""
-    query = request.META.get("QUERY_STRING", "")
-    return redirect(f"{path}?{query}" if query else path, permanent=True)
 
 
 class FinderView(ListView):
@@ -86,21 +64,19 @@ class FinderView(ListView):
             for name, values in query.lists():
                 query.setlist(name, [value for value in values if value != ""])
             return redirect(f"{request.path}?{query.urlencode()}" if query else request.path)
+        if request.method in ("GET", "HEAD"):
+            self.finder = Finder(request.GET, self.base_queryset(), within=self.within())
+            # A slug the form refuses may be a term's old one (a bookmark, a saved search):
+            # the same query with the current slug, for good. The form's refusal is what
+            # makes the lookup free while every slug is current.
+            location = moved_location(request, self.finder.errors)
+            if location is not None:
+                return redirect(location, permanent=True)
         return super().dispatch(request, *args, **kwargs)
 
     def within(self):
         """A term page's (facet, term), whose subtree the finder starts from; else None."""
         return None
-
-    def get(self, request, *args, **kwargs):
-        self.finder = Finder(request.GET, self.base_queryset(), within=self.within())
-        # A slug the form refuses may be a term's old one (a bookmark, a saved search):
-        # the same query with the current slug, for good.
-        refused = [name for name in TERM_PARAMETERS if name in self.finder.errors]
-        moved = current_query(request.GET, refused) if refused else None
-        if moved is not None:
-            return redirect(f"{request.path}?{moved}", permanent=True)
-        return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
         return self.base_queryset()  # not read: the page comes from the finder's index

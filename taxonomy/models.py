@@ -145,21 +145,39 @@ class OldAddress(models.Model):
         )
 
     @classmethod
-    def current_slugs(cls, model, slugs):
-        """{old slug: current slug} for those of ``slugs`` that are old addresses of terms
-        of ``model`` (a slug a term has now is left alone): two queries at most."""
-        content_type = ContentType.objects.get_for_model(model)
-        moved = dict(
-            cls.objects.filter(content_type=content_type, old_slug__in=slugs)
-            .exclude(old_slug__in=model._default_manager.filter(slug__in=slugs).values("slug"))
-            .values_list("old_slug", "object_id")
-        )
-        if not moved:
+    def current_slugs(cls, wanted):
+        """{model: {old slug: current slug}} for the slugs in ``wanted`` ({model: slugs})
+        that are old addresses of terms of that model, in one query for every model.
+
+        A slug some term of the model has now is left alone: a current slug wins over an
+        old one, so a redirect never leads away from a term that answers at its address.
+        """
+        wanted = {model: set(slugs) for model, slugs in wanted.items() if slugs}
+        if not wanted:
             return {}
-        current = dict(
-            model._default_manager.filter(pk__in=moved.values()).values_list("pk", "slug")
+        content_types = ContentType.objects.get_for_models(*wanted)
+        chosen, current = models.Q(pk__in=[]), []
+        for model, slugs in wanted.items():
+            kind = models.Q(content_type=content_types[model])
+            terms = model._default_manager.all()
+            chosen |= (
+                kind
+                & models.Q(old_slug__in=slugs)
+                & ~models.Q(old_slug__in=terms.filter(slug__in=slugs).values("slug"))
+            )
+            term_slug = terms.filter(pk=models.OuterRef("object_id")).values("slug")[:1]
+            current.append(models.When(kind, then=models.Subquery(term_slug)))
+        found = (
+            cls.objects.filter(chosen)
+            .annotate(current=models.Case(*current, output_field=models.SlugField()))
+            .values_list("content_type_id", "old_slug", "current")
         )
-        return {old: current[pk] for old, pk in moved.items() if pk in current}
+        models_by_type = {content_types[model].pk: model for model in wanted}
+        moved = {}
+        for content_type_id, old_slug, current_slug in found:
+            if current_slug:  # None: the term is gone
+                moved.setdefault(models_by_type[content_type_id], {})[old_slug] = current_slug
+        return moved
 
     @classmethod
     def find(cls, model, slug):
