@@ -57,24 +57,34 @@ def export_rows():
     ]
 
 
+def starts_formula(text):
+    """Whether a spreadsheet would run ``text`` as a formula once the apostrophes that
+    neutralise it are taken off: the one rule both directions of the CSV follow."""
+    return text.lstrip("'").startswith(FORMULA_STARTS)
+
+
 def spreadsheet_cell(text):
     """``text`` as a CSV cell a spreadsheet shows and never runs: one that would start a
-    formula gets a leading apostrophe (OWASP's advice), which :func:`plain_cell` drops."""
-    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
+    formula gets a leading apostrophe (OWASP's advice), which :func:`plain_cell` drops.
+    Text that already starts with apostrophes before a formula's start gets one more, so
+    that it too comes back as it was."""
+    return f"'{text}" if starts_formula(text) else text
 
 
 def plain_cell(text, row, column):
-    """A CSV cell's value: an apostrophe put before a formula's start by the export is
-    dropped; a formula's start without one is refused, by row and column."""
-    if text.startswith("'") and text[1:].startswith(FORMULA_STARTS):
-        return text[1:]
-    if text.startswith(FORMULA_STARTS):
-        raise UnreadableFile(
-            f"Row {row}, column {column}: a cell may not start with =, +, -, @, a tab or a "
-            "line break, which a spreadsheet would run as a formula. Put an apostrophe "
-            "before it, as the export does."
-        )
-    return text
+    """A CSV cell's value, trimmed: the apostrophe :func:`spreadsheet_cell` put before a
+    formula's start is dropped; a formula's start without one (spaces before it aside) is
+    refused, by row and column. Any other apostrophe ('s-Hertogenbosch) is the text's."""
+    text = text.strip(" ")
+    if starts_formula(text):
+        if not text.startswith("'"):
+            raise UnreadableFile(
+                f"Row {row}, column {column}: a cell may not start with =, +, -, @, a tab or "
+                "a line break, which a spreadsheet would run as a formula. Put an apostrophe "
+                "before it, as the export does."
+            )
+        text = text[1:]
+    return text.strip()
 
 
 def to_csv(rows):
@@ -125,7 +135,7 @@ def _read_csv(text):
             cells = {name: plain_cell(row.get(name) or "", number, name) for name in COLUMNS}
             rows.append(
                 {
-                    **{name: value.strip() for name, value in cells.items()},
+                    **cells,
                     "chairpersonship_years": cells["chairpersonship_years"].split(),
                     "aliases": cells["aliases"].splitlines(),
                 }

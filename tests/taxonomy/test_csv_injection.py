@@ -6,14 +6,12 @@ that starts a formula without one (typed into the file by hand) is refused on im
 by row and column, and nothing is written.
 """
 
-import csv
-import io
-
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from taxonomy.models import Country
+from tests.factories import csv_rows, csv_text
 
 pytestmark = pytest.mark.django_db
 
@@ -30,18 +28,6 @@ def export_csv(client):
     return response.content.decode("utf-8")
 
 
-def rows_of(text):
-    return list(csv.DictReader(io.StringIO(text, newline="")))
-
-
-def text_of(rows):
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=list(rows[0]), lineterminator="\r\n")
-    writer.writeheader()
-    writer.writerows(rows)
-    return out.getvalue()
-
-
 def upload(client, text):
     file = SimpleUploadedFile("countries.csv", text.encode("utf-8"))
     return client.post(IMPORT_URL, {"file": file})
@@ -50,7 +36,7 @@ def upload(client, text):
 @pytest.mark.parametrize("payload", PAYLOADS)
 def test_an_exported_cell_never_starts_a_formula_and_round_trips(admin_client, payload):
     Country.objects.filter(slug="austria").update(description=payload, sort_name=payload)
-    rows = {row["slug"]: row for row in rows_of(export_csv(admin_client))}
+    rows = {row["slug"]: row for row in csv_rows(export_csv(admin_client))}
 
     assert rows["austria"]["description"] == f"'{payload}"
     for row in rows.values():
@@ -69,7 +55,7 @@ def test_an_exported_cell_never_starts_a_formula_and_round_trips(admin_client, p
 @pytest.mark.parametrize("payload", QUOTED)
 def test_text_that_starts_with_an_apostrophe_round_trips_exactly(admin_client, payload):
     Country.objects.filter(slug="austria").update(description=payload)
-    exported = {row["slug"]: row for row in rows_of(export_csv(admin_client))}["austria"]
+    exported = {row["slug"]: row for row in csv_rows(export_csv(admin_client))}["austria"]
     neutralised = payload.lstrip("'").startswith(("=", "+", "-", "@"))
     assert exported["description"] == (f"'{payload}" if neutralised else payload)
 
@@ -80,12 +66,12 @@ def test_text_that_starts_with_an_apostrophe_round_trips_exactly(admin_client, p
 
 @pytest.mark.parametrize("payload", [*PAYLOADS, " =1+1", "  @SUM(A1)"])
 def test_a_formula_typed_into_the_file_is_refused_by_row_and_column(admin_client, payload):
-    rows = rows_of(export_csv(admin_client))
+    rows = csv_rows(export_csv(admin_client))
     austria = next(number for number, row in enumerate(rows, start=2) if row["slug"] == "austria")
     rows[austria - 2]["description"] = payload
     before = Country.objects.get(slug="austria").description
 
-    response = upload(admin_client, text_of(rows))
+    response = upload(admin_client, csv_text(rows))
 
     assert response.status_code == 200
     errors = response.context["form"].errors["file"]
