@@ -9,8 +9,9 @@ from .media import media
 from .view_on_site import view_on_site
 
 urlpatterns = [
-    # Before the admin's own: its shortcut checks no permission on the object.
-    path("admin/r/<int:content_type_id>/<path:object_id>/", view_on_site),
+    # Before the admin's own, for every address it would take: its shortcut checks no
+    # permission on the object.
+    path("admin/r/<path:content_type_id>/<path:object_id>/", view_on_site),
     path("admin/", admin.site.urls),
     path("", include("press.urls")),
 ]

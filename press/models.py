@@ -332,8 +332,9 @@ class Release(models.Model):
             super().save(*args, **kwargs)
             if old_slug and old_slug != self.slug:
                 # The old address keeps working; a redirect from the new one would loop.
-                SlugRedirect.objects.update_or_create(old_slug=old_slug, defaults={"release": self})
-                # Its own old address taken back; another release's is never touched.
+                # Another release's redirect is never taken over nor deleted, whatever
+                # saved this one (code skips the form's check): it keeps leading there.
+                SlugRedirect.objects.get_or_create(old_slug=old_slug, defaults={"release": self})
                 SlugRedirect.objects.filter(old_slug=self.slug, release=self).delete()
 
     def get_absolute_url(self):
