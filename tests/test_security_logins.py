@@ -178,3 +178,60 @@ def test_a_next_on_the_site_is_followed(xavier):
         REMOTE_ADDR="127.0.0.1",
     )
     assert response.url == "/admin/press/release/"
+
+
+@pytest.mark.parametrize("group", ["Communications staff", "Publishers", "Site admins"])
+def test_every_role_s_login_with_a_refused_next_lands_on_the_admin(staff, group):
+    staff("member", group)
+    response = Client().post(
+        f"{LOGIN}?next=https://evil.example/",
+        {"username": "member", "password": PASSWORD, "next": "https://evil.example/"},
+        REMOTE_ADDR="127.0.0.1",
+    )
+    assert response.status_code == 302
+    assert response.url == "/admin/"
+
+
+def test_a_locked_out_login_with_a_refused_next_stays_on_the_site(xavier):
+    """The lockout page answers in place of any redirect, and leads only to the login;
+    once the lock has passed, the login lands on the admin, not on the refused next."""
+    evil = {"username": "xavier", "password": PASSWORD, "next": "https://evil.example/"}
+    start = timezone.now()
+    with time_machine.travel(start, tick=False):
+        lock_xavier()
+        response = Client().post(
+            f"{LOGIN}?next=https://evil.example/",
+            evil,
+            HTTP_X_FORWARDED_FOR=ADDRESS_A,
+            REMOTE_ADDR="127.0.0.1",
+        )
+        assert locked(response)
+        assert "Location" not in response
+        assert "evil.example" not in response.content.decode()
+        assert f'href="{LOGIN}"' in response.content.decode()
+    with time_machine.travel(start + dt.timedelta(minutes=16), tick=False):
+        response = Client().post(
+            f"{LOGIN}?next=https://evil.example/",
+            evil,
+            HTTP_X_FORWARDED_FOR=ADDRESS_A,
+            REMOTE_ADDR="127.0.0.1",
+        )
+        assert response.status_code == 302
+        assert response.url == "/admin/"
+
+
+def test_a_logged_in_visit_to_the_login_with_a_refused_next_goes_to_the_admin(xavier):
+    client = Client()
+    client.force_login(xavier)
+    response = client.get(f"{LOGIN}?next=https://evil.example/")
+    assert response.status_code == 302
+    assert response.url == "/admin/"
+
+
+def test_a_logout_with_a_refused_next_stays_on_the_site(xavier):
+    client = Client()
+    client.force_login(xavier)
+    response = client.post("/admin/logout/?next=https://evil.example/")
+    assert "evil.example" not in response.get("Location", "")
+    assert response.get("Location", "/").startswith("/")  # on this site
+    assert "_auth_user_id" not in client.session
