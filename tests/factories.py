@@ -1,5 +1,6 @@
 """Builders for test data that look like the real archive, on top of the reference data."""
 
+import csv
 import datetime as dt
 import io
 import itertools
@@ -73,3 +74,17 @@ CACHED_PAGE_QUERIES = 1
 # What building the finder's index costs (press.engine), whatever the archive's size: the
 # releases, 4 link tables, 3 trees' subtrees, 2 trees' order, the countries in menu order.
 INDEX_BUILD = 12
+
+
+def csv_rows(text):
+    """The rows of a CSV text, as dicts by the header's names."""
+    return list(csv.DictReader(io.StringIO(text, newline="")))
+
+
+def csv_text(rows):
+    """CSV text of ``rows`` (dicts), the header from the first, as the export writes it."""
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=list(rows[0]), lineterminator="\r\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    return out.getvalue()

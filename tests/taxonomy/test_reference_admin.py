@@ -7,9 +7,7 @@ checked where the public sees it (term pages, feeds, the menu on the home page) 
 site admin does (the admin's pages and messages).
 """
 
-import csv
 import datetime as dt
-import io
 import json
 from html.parser import HTMLParser
 
@@ -33,6 +31,7 @@ from taxonomy.models import (
     Place,
 )
 from taxonomy.names import name_key
+from tests.factories import csv_rows, csv_text
 from tests.press.test_workflow_permissions import (
     SITE_ADMINS,
     change_url,
@@ -160,18 +159,6 @@ def export(client, fmt):
 def upload(client, name, content):
     data = content.encode("utf-8") if isinstance(content, str) else content
     return client.post(IMPORT_URL, {"file": SimpleUploadedFile(name, data)})
-
-
-def csv_rows(text):
-    return list(csv.DictReader(io.StringIO(text, newline="")))
-
-
-def csv_text(rows):
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=list(rows[0]), lineterminator="\r\n")
-    writer.writeheader()
-    writer.writerows(rows)
-    return out.getvalue()
 
 
 def group(slug):
