@@ -14,6 +14,7 @@ for all of them (:meth:`taxonomy.models.OldAddress.current_slugs`). The API reus
 
 from urllib.parse import parse_qsl, urlencode
 
+from django.core.validators import slug_re
 from django.http import HttpResponsePermanentRedirect
 
 from institutions.models import Structure
@@ -24,6 +25,13 @@ TERM_PARAMETERS = {"field": FieldOfWork, "country": Country, "source": Structure
 # More distinct values than this in one parameter are not looked up: the form refuses
 # far fewer, so a query string repeated thousands of times costs no long IN list.
 MAX_LOOKUP = 100
+
+
+def is_slug(value):
+    """Whether ``value`` could be a term's slug, current or old."""
+    return len(value) <= OldAddress._meta.get_field("old_slug").max_length and bool(
+        slug_re.match(value)
+    )
 
 
 class Moved(Exception):
@@ -40,7 +48,11 @@ def current_query(query_string, names=tuple(TERM_PARAMETERS)):
     term's current slug, every other parameter and value kept as it was, in its place;
     None when no value was an old slug. One query at most, none without such values."""
     pairs = parse_qsl(query_string, keep_blank_values=True)
-    values = {name: {value for key, value in pairs if key == name} for name in names}
+    # Only what could be a slug is looked up: a NUL or a 10,000-character value names
+    # nothing, and PostgreSQL would refuse the first in a query.
+    values = {
+        name: {value for key, value in pairs if key == name and is_slug(value)} for name in names
+    }
     wanted = {
         TERM_PARAMETERS[name]: slugs
         for name, slugs in values.items()

@@ -7,6 +7,8 @@ asked with each parameter's old slug. The lookup of old slugs costs nothing whil
 slug is current, and one query when some are not.
 """
 
+from urllib.parse import urlencode
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -173,3 +175,18 @@ def test_a_parameter_repeated_thousands_of_times_is_refused_without_a_lookup(cli
     with CaptureQueriesContext(connection) as queries:
         assert client.get(f"/press-releases/?{query}").status_code == 400
     assert old_address_queries(queries) == []
+
+
+@pytest.mark.parametrize("value", ["tur\x00kiye", "x" * 10_000, "türkiye", "a b", "../turkiye"])
+@pytest.mark.parametrize("path", ["/press-releases/", "/press-releases/feed/", PAGES[2]])
+def test_a_value_that_cannot_be_a_slug_is_never_looked_up(client, renamed, path, value):
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(path, {"country": value}).status_code == 400
+    assert old_address_queries(queries) == []
+    # Beside an old slug, it is kept as it was while the old slug is mended.
+    response = client.get(path, {"country": [value, "turkiye"]})
+    assert response.status_code == 301
+    assert response["Location"] == f"{path}?" + urlencode(
+        [("country", value), ("country", "republic-of-turkiye")]
+    )
+    assert client.get(response["Location"]).status_code == 400
