@@ -15,8 +15,8 @@ same run:
 - single finder pages rendered with nothing cached (the cache flushed before each);
 - relevance-sorted searches, uncached.
 
-Everything is asked with wrk (2 threads, 16 connections): ``/healthz`` for ``--duration``
-seconds; the tail and the mix through ``bench/longtail.lua``, which asks each path of a
+Everything is asked with wrk at 16 connections: ``/healthz`` for ``--duration`` seconds
+(2 threads); the tail and the mix through ``bench/longtail.lua``, which asks each path of a
 file (written in the workspace, one a line) once, in order, across the connections, and
 ends the run when the list is done (``--limit`` seconds bound it). The rate is answers over
 the time from the first request to the last answer; p50/p90/p99 are wrk's. Exits 1 on any
@@ -40,7 +40,9 @@ from serve import (
     ERROR_KINDS,
     Server,
     Workspace,
+    cpu_busy,
     django_value,
+    drain,
     get,
     machine,
     prepare_data,
@@ -198,6 +200,12 @@ def main():
     parser.add_argument("--skip-generate", action="store_true", help="use the releases there")
     parser.add_argument("--skip-tail", action="store_true", help="single renders only")
     parser.add_argument("--limit", type=int, default=600, help="seconds a list may take")
+    parser.add_argument(
+        "--against",
+        type=float,
+        help="the long tail's share of /healthz at 100,000 releases (0.057 for 5.7%%): "
+        "at 1,000,000 the issue asks at least half of it",
+    )
     args = parser.parse_args()
     args.threads, args.timeout = 2, 30
     require_stack("bench/longtail.py")
@@ -218,11 +226,20 @@ def main():
         print(f"releases: {int(total):,} ({int(published):,} published); workers {args.workers}")
 
         server = Server(env, args.workers, folder / "gunicorn.log")
+
+        def quiet():
+            """Wait for the workers to go idle, then say how busy the machine is without
+            them: another engineer's test suite skews a run (bench/serve.py's BUSY)."""
+            drain(server)
+            busy = cpu_busy()
+            print(f"  CPU busy before the run: {busy:.0%}{' (not to trust)' if busy > 0.1 else ''}")
+
         try:
             script = folder / "done.lua"
             script.write_text(DONE_LUA)
             for path in ("/healthz", "/press-releases/"):  # each worker's first requests
                 get(server.port, path)
+            quiet()
             health = run_wrk(args, script, f"http://127.0.0.1:{server.port}/healthz")
             healthz = health["requests"] / (health["duration_us"] / 1e6)
             print(f"/healthz: {healthz:.0f}/s (wrk, {args.connections} connections)")
@@ -230,11 +247,17 @@ def main():
             ok = True
             if not args.skip_tail:
                 redis.flush()
+                quiet()
                 asked = ask_all(server.port, tail, args, folder, "tail")
                 rate, p99 = report("long tail, each once", asked, healthz)
                 failures = asked.failures
                 ok &= verdict("long tail at least 5% of /healthz", rate / healthz >= 0.05)
                 ok &= verdict("long tail p99 at most 500 ms, no errors", p99 <= 500)
+                if args.against:
+                    ok &= verdict(
+                        f"long tail at least half the 100,000 figure ({args.against:.1%})",
+                        rate / healthz >= args.against / 2,
+                    )
                 ok &= not failures
 
                 ask_all(server.port, popular, args, folder, "popular")  # cached from now
@@ -243,6 +266,7 @@ def main():
                     news.pop() if chooser.random() < 0.1 and news else chooser.choice(popular)
                     for _ in range(3000)
                 ]
+                quiet()
                 asked = ask_all(server.port, mix, args, folder, "mix")
                 _rate, p99 = report("mix 90% popular / 10% new", asked, healthz)
                 failures = asked.failures
@@ -262,6 +286,7 @@ def main():
             ]
             median, p90 = single_renders(server.port, redis, searches, flush=False)
             print(f"search by relevance, page not cached: median {median:.1f} ms, p90 {p90:.1f} ms")
+            ok &= verdict("relevance search median at most 50 ms (asked at 1M)", median <= 50)
             report_errors = server.log_report()
             workspace.show_problems(server, report_errors.problems)
         finally:
