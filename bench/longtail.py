@@ -131,8 +131,9 @@ def ask_all(port, paths, args, folder, name):
         script_args=[str(listing), "1", str(finished)],
     )  # fmt: skip
     # wrk's "status" errors (4xx, 5xx) are in "bad", with the 1xx it does not count.
-    failures = [f"{values[kind]} {kind} errors" for kind in ERROR_KINDS if values[kind]]
-    failures = [failure for failure in failures if "status" not in failure]
+    failures = [
+        f"{values[kind]} {kind} errors" for kind in ERROR_KINDS if kind != "status" and values[kind]
+    ]
     if values["bad"]:
         failures.append(f"{values['bad']} answers outside 2xx/3xx")
     if values["answered"] < len(paths):
