@@ -12,13 +12,11 @@ What it offers, in four groups:
   :class:`TreeManager`, :class:`TreeQuerySet`, :class:`TreeAdmin`,
   :class:`TreeMultipleChoiceField`, the :data:`node_moved` signal, :func:`is_tree`,
   :func:`cached_trees`, :func:`move` and :func:`rebuild`;
-- subtrees: :func:`subtree_q`, :func:`subtree_of`, :func:`descendants_q`, and for raw SQL
-  :func:`subtree_sql`;
-- tree order: one key, :func:`order_key` for the ORM and :func:`order_sql` for raw SQL,
-  with the depth as :func:`depth` and :func:`depth_sql`;
-- whole trees read in one query, for the finder's in-memory facets:
-  :func:`subtree_members`, :func:`nodes_in_tree_order`, :func:`menu_positions` (and
-  :func:`menu_position`, the same rule as an expression for a queryset).
+- subtrees: :func:`subtree_q`, :func:`subtree_of`, :func:`descendants_q`;
+- tree order: one key, :func:`order_key`, with the depth as :func:`depth`, and the menu's
+  order of any term it lists, :func:`menu_position`;
+- whole trees read in one query, for the finder's in-memory index:
+  :func:`subtree_members` and :func:`nodes_in_tree_order`.
 """
 
 import contextlib
@@ -46,21 +44,17 @@ __all__ = [
     "TreeQuerySet",
     "cached_trees",
     "depth",
-    "depth_sql",
     "descendants_q",
     "is_tree",
     "menu_position",
-    "menu_positions",
     "move",
     "node_moved",
     "nodes_in_tree_order",
     "order_key",
-    "order_sql",
     "rebuild",
     "subtree_members",
     "subtree_of",
     "subtree_q",
-    "subtree_sql",
 ]
 
 # The tree order is (tree, left edge); one integer holds both while a tree has fewer than
@@ -191,15 +185,6 @@ def descendants_q(node, prefix=""):
     )
 
 
-def subtree_sql(ancestor, member):
-    """SQL that holds when the row aliased ``member`` is the row aliased ``ancestor`` or
-    below it (both aliases of one tree table, written by code, never by a request)."""
-    return (
-        f"{member}.tree_id = {ancestor}.tree_id "
-        f"AND {member}.lft BETWEEN {ancestor}.lft AND {ancestor}.rght"
-    )
-
-
 def order_key(prefix=""):
     """Tree order as one integer expression (a parent before its children, siblings in
     their order, trees one after another), for ``order_by``, ``annotate`` or ``values``.
@@ -213,19 +198,9 @@ def order_key(prefix=""):
     )
 
 
-def order_sql(alias):
-    """:func:`order_key` as SQL over the tree table aliased ``alias``."""
-    return f"(CAST({alias}.tree_id AS BIGINT) * {ORDER_SPAN} + {alias}.lft)"
-
-
 def depth(prefix=""):
     """A node's depth as an expression: 0 for a root, 1 for its children, and so on."""
     return models.F(_path(prefix, "level"))
-
-
-def depth_sql(alias):
-    """:func:`depth` as SQL over the tree table aliased ``alias``."""
-    return f"{alias}.level"
 
 
 def subtree_members(model, using="default"):
@@ -279,15 +254,3 @@ def menu_position(model):
         .values("position")[:1]
     )
     return models.Subquery(first, output_field=models.BigIntegerField())
-
-
-def menu_positions(model, using="default"):
-    """Each row of ``model`` that the menu lists, by pk: the tree-order key of its first
-    menu entry (the rule of :func:`menu_position`), read in one query."""
-    return dict(
-        model._default_manager.using(using)
-        .annotate(menu_position=menu_position(model))
-        .filter(menu_position__isnull=False)
-        .order_by()
-        .values_list("pk", "menu_position")
-    )

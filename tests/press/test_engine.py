@@ -11,6 +11,7 @@ import random
 
 import pytest
 import time_machine
+from django.contrib.contenttypes.models import ContentType
 from django.test import RequestFactory
 from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
@@ -20,7 +21,7 @@ from institutions.models import Structure
 from press import engine
 from press.finder import Finder
 from press.models import Release
-from taxonomy.models import Country, FieldOfWork, Place
+from taxonomy.models import Country, FieldOfWork, MenuItem, Place
 from tests.factories import INDEX_BUILD
 
 pytestmark = pytest.mark.django_db
@@ -214,3 +215,23 @@ def test_a_snapshot_is_built_in_a_fixed_number_of_queries(make_release, django_a
             make_release(fields=("human-rights",), countries=("moldova",))
         with django_assert_num_queries(INDEX_BUILD):
             engine.build()
+
+
+def test_the_country_facet_lists_countries_as_the_menu_does(archive):
+    """Groups in their order, and within one the menu's order: read here from the menu's
+    entries themselves, walked in tree order."""
+    country_type = ContentType.objects.get_for_model(Country)
+    in_menu = []
+    for entry in MenuItem.objects.order_by("tree_id", "lft"):
+        if entry.content_type_id == country_type.pk and entry.object_id not in in_menu:
+            in_menu.append(entry.object_id)
+    slug_of = dict(Country.objects.values_list("pk", "slug"))
+    group_of = dict(Country.objects.values_list("slug", "group__position"))
+    facet = next(facet for facet in finder_for([]).facets() if facet.name == "country")
+    shown = [option.value for option in facet.options]
+    assert sorted(shown) == sorted(slug_of.values())
+    assert [group_of[slug] for slug in shown] == sorted(group_of[slug] for slug in shown)
+    menu_slugs = [slug_of[pk] for pk in in_menu]
+    assert [slug for slug in shown if slug in menu_slugs] == sorted(
+        menu_slugs, key=lambda slug: (group_of[slug], menu_slugs.index(slug))
+    )

@@ -7,7 +7,6 @@ from pathlib import Path
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
-from django.db import connection
 from django.urls import reverse
 from reversion.models import Version
 
@@ -238,43 +237,22 @@ def test_a_release_lists_its_fields_in_tree_order(make_release):
     assert [term.slug for term in loaded.fields_of_work.all()] == in_tree
 
 
-def raw(sql):
-    with connection.cursor() as cursor:
-        cursor.execute(sql)
-        return cursor.fetchall()
-
-
-@pytest.mark.parametrize("model", ALL_TREES)
-def test_the_sql_order_and_depth_agree_with_the_orm(model):
-    table = model._meta.db_table
-    rows = raw(
-        f"SELECT node.id, {trees.depth_sql('node')} FROM {table} node "
-        f"ORDER BY {trees.order_sql('node')}"
-    )
-    expected = model.objects.order_by(trees.order_key()).values_list("pk", trees.depth())
-    assert rows == list(expected)
-    assert [pk for pk, _depth in rows] == [node.pk for node in library_order(model)]
-
-
-@pytest.mark.parametrize("model", TERM_TREES)
-def test_the_sql_subtree_agrees_with_subtree_members(model):
-    table = model._meta.db_table
-    pairs = raw(
-        f"SELECT node.id, member.id FROM {table} node JOIN {table} member "
-        f"ON {trees.subtree_sql('node', 'member')}"
-    )
-    found = {}
-    for node, member in pairs:
-        found.setdefault(node, set()).add(member)
-    assert found == {pk: set(below) for pk, below in trees.subtree_members(model).items()}
-
-
 # The menu's order of countries
+
+
+def menu_positions():
+    """Each country the menu lists, by pk: its ``menu_position``, as the countries'
+    menu order (``Country.objects.in_menu_order``, which the finder's index reads) has it."""
+    return {
+        country.pk: country.menu_position
+        for country in Country.objects.in_menu_order()
+        if country.menu_position is not None
+    }
 
 
 def test_menu_positions_order_the_countries_as_the_menu_lists_them(django_assert_num_queries):
     with django_assert_num_queries(1):
-        positions = trees.menu_positions(Country)
+        positions = menu_positions()
     country_type = ContentType.objects.get_for_model(Country).pk
     first_seen = []
     for entry in library_order(MenuItem):
@@ -292,7 +270,7 @@ def test_a_country_listed_twice_takes_its_first_entry(django_assert_num_queries)
         parent=top, content_type=ContentType.objects.get_for_model(Country), object_id=austria.pk
     )
     trees.move(earlier, top, "first-child")
-    positions = trees.menu_positions(Country)
+    positions = menu_positions()
     assert positions[austria.pk] == min(positions.values())
     later_position = (
         MenuItem.objects.filter(pk=later.pk).values_list(trees.order_key(), flat=True).get()
@@ -303,7 +281,7 @@ def test_a_country_listed_twice_takes_its_first_entry(django_assert_num_queries)
 def test_a_country_out_of_the_menu_has_no_position_and_comes_last_in_its_group():
     austria = Country.objects.get(slug="austria")
     country_entries().filter(object_id=austria.pk).delete()
-    assert austria.pk not in trees.menu_positions(Country)
+    assert austria.pk not in menu_positions()
     in_group = [
         country.pk for country in Country.objects.in_menu_order() if country.group == austria.group
     ]
@@ -311,7 +289,7 @@ def test_a_country_out_of_the_menu_has_no_position_and_comes_last_in_its_group()
 
 
 def test_the_countries_page_order_follows_menu_positions():
-    positions = trees.menu_positions(Country)
+    positions = menu_positions()
     listed = [
         (country.group.position, positions[country.pk])
         for country in Country.objects.in_menu_order()
@@ -327,7 +305,7 @@ def test_entries_of_another_kind_with_the_same_id_do_not_count():
     top = library_order(MenuItem)[0]
     field_type = ContentType.objects.get_for_model(FieldOfWork)
     MenuItem.objects.create(parent=top, content_type=field_type, object_id=austria.pk)
-    assert austria.pk not in trees.menu_positions(Country)
+    assert austria.pk not in menu_positions()
 
 
 # The seam holds
