@@ -35,6 +35,7 @@ from taxonomy import trees
 from taxonomy.models import Country, FieldOfWork, Meeting
 
 from .models import Release
+from .pagecache import cached_once
 from .search import search
 
 EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
@@ -50,6 +51,16 @@ TREE_FACETS = {
     "source": (Structure, "sources"),
     "meeting": (Meeting, "meetings"),
 }
+
+
+def spot_of(spots, pk):
+    """Release ``pk``'s position (``spots`` maps an id to one), or -1 when it has none."""
+    return spots[pk] if 0 <= pk < len(spots) else -1
+
+
+def positions(spots, ids):
+    """The positions of the releases ``ids``; those without one are dropped."""
+    return [spot for spot in (spot_of(spots, pk) for pk in ids) if spot >= 0]
 
 
 def micros(moment):
@@ -87,11 +98,6 @@ class Snapshot:
             low += 1
         return low
 
-    def positions_of(self, ids):
-        """The positions of the releases ``ids``; ids the snapshot does not hold dropped."""
-        spots, size = self.spots, len(self.spots)
-        return [spots[pk] for pk in ids if pk < size and spots[pk] >= 0]
-
     def union(self, facet, keys):
         """The positions of any of the terms ``keys`` of ``facet``."""
         bitmaps = [self.terms[facet][key] for key in keys if key in self.terms[facet]]
@@ -128,7 +134,6 @@ def _links(relation, using, spots):
     source = f"{relation_field.m2m_field_name()}_id"
     target = f"{relation_field.m2m_reverse_field_name()}_id"
     links = through.objects.using(using).order_by()
-    size = len(spots)
     if connections[using].vendor == "postgresql":
         grouped = links.values_list(target).annotate(ids=ArrayAgg(source))
     else:
@@ -138,9 +143,9 @@ def _links(relation, using, spots):
         grouped = grouped.items()
     found = {}
     for target_id, ids in grouped:
-        positions = [spots[pk] for pk in ids if pk < size and spots[pk] >= 0]
-        if positions:
-            found[target_id] = BitMap(positions)
+        linked = positions(spots, ids)
+        if linked:
+            found[target_id] = BitMap(linked)
     return found
 
 
@@ -190,28 +195,26 @@ class Index:
 
     def __init__(self):
         self._lock = threading.Lock()
-        self._key = None
-        self._snapshot = None
+        self._current = (None, None)  # (versions, snapshot), replaced as one
         self._searches = OrderedDict()
 
     def snapshot(self, key, using="default"):
         """The snapshot for the versions ``key``: this process's, the cache's, or new."""
-        if self._key == key:
-            return self._snapshot
+        current_key, snapshot = self._current
+        if current_key == key:
+            return snapshot
         with self._lock:
-            if self._key != key:
-                from .pagecache import cached_once
-
-                cache_key = f"engine:{using}:{key}"
+            current_key, snapshot = self._current
+            if current_key != key:
                 packed = cached_once(
-                    cache_key,
+                    f"engine:{using}:{key}",
                     lambda: pickle.dumps(build(using), protocol=pickle.HIGHEST_PROTOCOL),
                     SNAPSHOT_TIMEOUT,
                 )
-                self._snapshot = pickle.loads(packed)  # our own cache's bytes
+                snapshot = pickle.loads(packed)  # our own cache's bytes
                 self._searches.clear()
-                self._key = key
-        return self._snapshot
+                self._current = (key, snapshot)
+        return snapshot
 
     def forget_searches(self):
         """Drop the searches kept: for benchmarks that time a search uncached."""
@@ -254,13 +257,12 @@ class Index:
 
     def _matches(self, snapshot, query, using):
         ids = self._searched(query, using).values_list("pk", flat=True)
-        return BitMap(snapshot.positions_of(ids))
+        return BitMap(positions(snapshot.spots, ids))
 
     def _ranking(self, snapshot, query, using):
         rows = self._searched(query, using).values_list("pk", "rank")
-        spots, size = snapshot.spots, len(snapshot.spots)
         ranked = sorted(
-            (-(rank or 0), -spots[pk]) for pk, rank in rows if pk < size and spots[pk] >= 0
+            (-(rank or 0), -spot) for pk, rank in rows if (spot := spot_of(snapshot.spots, pk)) >= 0
         )
         return [-spot for _rank, spot in ranked]
 
@@ -286,7 +288,6 @@ class Answer:
 
     def __init__(self, snapshot, selection):
         self.snapshot = snapshot
-        self.selection = selection
         low = snapshot.before(selection.start) if selection.start else 0
         high = snapshot.until(selection.now) if selection.now else len(snapshot)
         if selection.end:
@@ -299,10 +300,15 @@ class Answer:
         self.chosen = {
             name: snapshot.union(name, keys) for name, keys in selection.terms.items() if keys
         }
-        self.matching = self.within(without=None)
+        self.matching = self._narrowed(without=None)
 
     def within(self, *, without):
         """The positions matching every filter but the facet ``without``."""
+        if without not in self.chosen:
+            return self.matching  # that facet narrows nothing: every filter applies
+        return self._narrowed(without)
+
+    def _narrowed(self, without):
         found = self.window
         for name, bitmap in self.chosen.items():
             if name != without:

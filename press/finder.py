@@ -149,7 +149,7 @@ class ReleaseFilter(filters.FilterSet):
         return queryset.filter(published_at__lt=_local_midnight(value + dt.timedelta(days=1)))
 
     def keep(self, queryset, name, value):
-        return queryset  # sorting is applied after filtering, see Finder.results
+        return queryset  # the index sorts (Finder.page_ids); the SQL reference needs none
 
 
 @dataclass
@@ -188,8 +188,6 @@ class Finder:
     (:mod:`press.engine`); the FilterSet's own querysets say the same in SQL, which the
     tests hold the index to.
     """
-
-    FACETS = ("field", "source", "country", "type")
 
     def __init__(self, data, queryset, *, within=None, using="default"):
         """``within`` is a term page's (facet, term): its whole subtree is the base."""
@@ -236,7 +234,7 @@ class Finder:
         snapshot = engine.INDEX.snapshot(now.key, self.using)
         terms = {
             name: [getattr(value, "pk", value) for value in self.cleaned.get(name) or ()]
-            for name in ("field", "source", "country", "type")
+            for name in engine.FACETS
         }
         day_from, day_to = self.cleaned.get("date_from"), self.cleaned.get("date_to")
         matches = engine.INDEX.matches(snapshot, self.query, self.using) if self.query else None
