@@ -153,7 +153,7 @@ def build(using="default"):
     """A snapshot of every published or scheduled release, from the database."""
     rows = (
         Release.objects.using(using)
-        .filter(status=Release.Status.PUBLISHED)
+        .published_or_scheduled()
         .order_by("published_at", "pk")
         .values_list("pk", "published_at", "type", "place__country_id")
     )
@@ -252,8 +252,7 @@ class Index:
 
     @staticmethod
     def _searched(query, using):
-        releases = Release.objects.using(using).filter(status=Release.Status.PUBLISHED)
-        return search(releases, query).order_by()
+        return search(Release.objects.using(using).published_or_scheduled(), query).order_by()
 
     def _matches(self, snapshot, query, using):
         ids = self._searched(query, using).values_list("pk", flat=True)

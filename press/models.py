@@ -133,7 +133,13 @@ class ReleaseQuerySet(models.QuerySet):
 
     def published(self):
         """What the public may see: published, and its publication time has come."""
-        return self.filter(status=Release.Status.PUBLISHED, published_at__lte=timezone.now())
+        return self.published_or_scheduled().filter(published_at__lte=timezone.now())
+
+    def published_or_scheduled(self):
+        """Published, whenever it goes public: what the public sees now, and what it will
+        see by the clock alone (the finder's index holds these, the time cut at each
+        request)."""
+        return self.filter(status=Release.Status.PUBLISHED)
 
     def for_listing(self):
         """Everything a list of releases shows, fetched in a fixed number of queries."""
