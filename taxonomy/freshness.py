@@ -70,12 +70,12 @@ def current(using="default"):
         f"SELECT (SELECT token FROM {TABLE} WHERE kind = 'content'), "
         f"(SELECT token FROM {TABLE} WHERE kind = 'menu'){clock_sql}"
     )
-    with connections[using].cursor() as cursor:
+    with connection.cursor() as cursor:
         cursor.execute(sql, params)
         content, menu, *clock = cursor.fetchone()
         if content is None or menu is None:  # a new or flushed database: start the rows
             for kind in KINDS:
-                cursor.execute(_UPSERT[connections[using].vendor == "postgresql"], [kind])
+                cursor.execute(_START[connection.vendor == "postgresql"], [kind])
             return current(using)
     due = [_timestamp(moment) for moment in clock if moment is not None]
     return Versions(content, menu, min(due, default=None))
@@ -101,7 +101,7 @@ def _timestamp(value):
     return value.timestamp()
 
 
-# Start a kind's row with a fresh token, or move its counter: one statement either way.
+# A kind's row started with a fresh token, or given a new one: one statement either way.
 _NOW = {
     True: "extract(epoch from clock_timestamp())",
     False: "(julianday('now') - 2440587.5) * 86400.0",
@@ -131,15 +131,8 @@ def _upsert(postgresql, kind_sql, *, bump):
     )
 
 
-_UPSERT = {postgresql: _upsert(postgresql, "%s", bump=False) for postgresql in (True, False)}
-
-
-def bump(kind, using="default"):
-    """Move ``kind``'s version by hand, for a writer the triggers cannot see (none today:
-    every table a page shows is watched)."""
-    postgresql = connections[using].vendor == "postgresql"
-    with connections[using].cursor() as cursor:
-        cursor.execute(_upsert(postgresql, "%s", bump=True), [kind])
+# A new or flushed database's rows, started by the first reader.
+_START = {postgresql: _upsert(postgresql, "%s", bump=False) for postgresql in (True, False)}
 
 
 def _create(schema_editor, kind, tables):
