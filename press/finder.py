@@ -152,6 +152,15 @@ class ReleaseFilter(filters.FilterSet):
         return queryset  # the index sorts (Finder.page_ids); the SQL reference needs none
 
 
+# The parameters that name terms by slug, and the kind of term each names (an old slug in
+# one of them leads to the current one: press.moved).
+TERM_PARAMETERS = {
+    name: filter_.queryset.model
+    for name, filter_ in ReleaseFilter.base_filters.items()
+    if isinstance(filter_, TermFilter)
+}
+
+
 @dataclass
 class Option:
     value: str

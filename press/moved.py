@@ -17,11 +17,10 @@ from urllib.parse import parse_qsl, urlencode
 from django.core.validators import slug_re
 from django.http import HttpResponsePermanentRedirect
 
-from institutions.models import Structure
-from taxonomy.models import Country, FieldOfWork, OldAddress
+from taxonomy.models import OldAddress
 
-# The finder's parameters that name terms by slug, and the kind of term each names.
-TERM_PARAMETERS = {"field": FieldOfWork, "country": Country, "source": Structure}
+from .finder import TERM_PARAMETERS
+
 # More distinct values than this in one parameter are not looked up: the form refuses
 # far fewer, so a query string repeated thousands of times costs no long IN list.
 MAX_LOOKUP = 100
