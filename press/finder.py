@@ -27,10 +27,6 @@ from .models import Release
 from .pagecache import versions
 from .search import search
 
-# What a finder page reads from its address: the filters, the page, and the Newer and Older
-# links' positions. Nothing else makes a page differ (press.pagecache keys on these alone).
-PARAMETERS = ("q", "field", "country", "source", "type", "date_from", "date_to", "sort")
-PARAMETERS += ("page", "after", "before")
 MAX_VALUES = 20  # of one repeatable parameter: more is a form error, not a slow query
 FIRST_YEAR, LAST_YEAR = 1970, 2100
 
@@ -151,6 +147,12 @@ class ReleaseFilter(filters.FilterSet):
     def keep(self, queryset, name, value):
         return queryset  # the index sorts (Finder.page_ids); the SQL reference needs none
 
+
+# What a feed reads from its address: the filters; a finder page reads its page and the
+# Newer and Older links' positions too. Nothing else makes a page differ (press.pagecache
+# keys on these alone, so ``?page=2`` on a feed or ``?utm_source=…`` anywhere is no new entry).
+FILTERS = tuple(ReleaseFilter.base_filters)
+PARAMETERS = (*FILTERS, "page", "after", "before")
 
 # The parameters that name terms by slug, and the kind of term each names (an old slug in
 # one of them leads to the current one: press.moved).

@@ -2,7 +2,7 @@ from django.contrib.sitemaps.views import index, sitemap
 from django.urls import path
 
 from . import feeds, views
-from .finder import PARAMETERS
+from .finder import FILTERS, PARAMETERS
 from .pagecache import visitor_cache as cached
 from .sitemaps import sitemaps
 
@@ -11,11 +11,11 @@ app_name = "press"
 urlpatterns = [
     path("", cached(views.HomeView.as_view()), name="home"),
     path("press-releases/", cached(views.ReleaseListView.as_view(), PARAMETERS), name="list"),
-    path("press-releases/feed/", cached(feeds.ReleaseFeed(), PARAMETERS), name="feed"),
+    path("press-releases/feed/", cached(feeds.ReleaseFeed(), FILTERS), name="feed"),
     path("press-releases/<slug:slug>/", cached(views.ReleaseDetailView.as_view()), name="detail"),
     path("fields-of-work/", cached(views.FieldOfWorkIndexView.as_view()), name="fields-of-work"),
     path("countries/", cached(views.CountryListView.as_view()), name="countries"),
-    path("<kind>/<slug:slug>/feed/", cached(feeds.TermFeed(), PARAMETERS), name="term-feed"),
+    path("<kind>/<slug:slug>/feed/", cached(feeds.TermFeed(), FILTERS), name="term-feed"),
     *(
         path(
             f"{kind}/<slug:slug>/",

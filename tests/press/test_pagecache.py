@@ -200,6 +200,40 @@ def test_a_visitor_with_other_cookies_gets_the_cached_page(moldova, django_asser
         assert client.get("/press-releases/").status_code == 200
 
 
+@pytest.mark.parametrize("session", ["not-a-session-at-all", "x" * 32])
+def test_a_stray_session_cookie_is_served_from_the_cache(
+    moldova, django_assert_max_num_queries, session
+):
+    """A cookie named like a session that is no live one (expired, forged, from another
+    site) is one query more (looking it up), and the cached page, not a fresh render."""
+    moldova()
+    first = warm("/press-releases/", django_assert_max_num_queries)
+    client = Client()
+    client.cookies["sessionid"] = session
+    with django_assert_max_num_queries(CACHED_PAGE_QUERIES + 1):
+        response = client.get("/press-releases/")
+    assert response.content == first.content
+    assert response["Cache-Control"] == "public, no-cache"
+    assert len(page_keys()) == 1
+
+
+def test_parameters_a_page_does_not_read_make_no_new_entry(moldova, django_assert_max_num_queries):
+    moldova()
+    first = warm("/press-releases/?field=human-rights", django_assert_max_num_queries)
+    for junk in ("utm_source=news&utm_medium=email", "fbclid=abc", "_=1", "x=1&y=2"):
+        with django_assert_max_num_queries(CACHED_PAGE_QUERIES):
+            response = visit(f"/press-releases/?field=human-rights&{junk}")
+        assert response.content == first.content
+    assert 'rel="canonical" href="http://testserver/press-releases/?field=human-rights"' in (
+        first.content.decode()
+    )
+    # A feed reads the filters only: a page number makes no other feed.
+    feed = visit("/press-releases/feed/?field=human-rights")
+    with django_assert_max_num_queries(CACHED_PAGE_QUERIES):
+        assert visit("/press-releases/feed/?field=human-rights&page=7").content == feed.content
+    assert len(page_keys()) == 2
+
+
 # ---------------------------------------------------------------------------------------
 # Publishing
 
@@ -627,6 +661,8 @@ def test_staff_always_get_a_fresh_page(moldova, django_assert_max_num_queries):
         assert response.status_code == 200
         assert len(queries) > 0  # rendered, not read from the cache
         assert "public" not in response.get("Cache-Control", "")
+        assert "private" in response["Cache-Control"]
+    assert len(page_keys()) == 1  # the visitors' page only: staff pages are never stored
 
 
 def test_a_draft_preview_is_private_and_never_reaches_visitors(
