@@ -12,6 +12,8 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.urls import reverse_lazy
 
+from osce_site.links import slug_url
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -190,11 +192,11 @@ LOGIN_REDIRECT_URL = reverse_lazy("admin:index")
 # Terms live in the reference-data apps, their pages in press: the wiring is here so that
 # neither reference-data app needs to know about press.
 ABSOLUTE_URL_OVERRIDES = {
-    "taxonomy.fieldofwork": lambda term: reverse_lazy("press:field-of-work", args=[term.slug]),
-    "taxonomy.meeting": lambda term: reverse_lazy("press:meeting", args=[term.slug]),
-    "taxonomy.country": lambda term: reverse_lazy("press:country", args=[term.slug]),
+    "taxonomy.fieldofwork": lambda term: slug_url("press:field-of-work", term.slug),
+    "taxonomy.meeting": lambda term: slug_url("press:meeting", term.slug),
+    "taxonomy.country": lambda term: slug_url("press:country", term.slug),
     "taxonomy.countrygroup": lambda group: f"{reverse_lazy('press:countries')}#{group.slug}",
-    "institutions.structure": lambda term: reverse_lazy("press:structure", args=[term.slug]),
+    "institutions.structure": lambda term: slug_url("press:structure", term.slug),
 }
 
 # Production: the app sits behind a TLS-terminating proxy that sets X-Forwarded-Proto.

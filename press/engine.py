@@ -34,7 +34,7 @@ from institutions.models import Structure
 from taxonomy import trees
 from taxonomy.models import Country, FieldOfWork, Meeting
 
-from .models import Release
+from .models import LISTED_TERMS, Release, load_terms
 from .pagecache import cached_once
 from .search import search
 
@@ -50,6 +50,10 @@ TREE_FACETS = {
     "field": (FieldOfWork, "fields_of_work"),
     "source": (Structure, "sources"),
     "meeting": (Meeting, "meetings"),
+}
+# The relations a list of releases shows (LISTED_TERMS), each with the facet of its terms.
+LISTED = {
+    relation: facet for facet, (_model, relation) in TREE_FACETS.items() if relation in LISTED_TERMS
 }
 
 
@@ -77,6 +81,9 @@ class Snapshot:
     spots: array  # a release id's position, or -1: indexed by id, 4 bytes an id
     terms: dict  # facet name -> term key (pk, or a type's value) -> BitMap of positions
     options: dict = field(default_factory=dict)  # facet name -> [(pk, slug, name, depth)]
+    # relation -> term pk -> BitMap of the positions filed under that term itself (not
+    # its subtree): what a list of releases shows of each, with no query (terms_of)
+    links: dict = field(default_factory=dict)
 
     def __len__(self):
         return len(self.ids)
@@ -103,11 +110,28 @@ class Snapshot:
         bitmaps = [self.terms[facet][key] for key in keys if key in self.terms[facet]]
         return BitMap.union(*bitmaps) if bitmaps else BitMap()
 
+    def terms_of(self, relation, pk):
+        """The terms release ``pk`` is filed under through ``relation`` (one of
+        :data:`LISTED`), as (pk, name, slug) in the facet's order; None when the release
+        has no position."""
+        spot = spot_of(self.spots, pk)
+        if spot < 0:
+            return None
+        linked = self.links[relation]
+        facet = LISTED[relation]
+        return [
+            (term, name, slug)
+            for term, slug, name, _depth in self.options[facet]
+            if term in linked and spot in linked[term]
+        ]
+
     def memory(self):
         """Bytes the snapshot holds: the arrays and the serialised bitmaps."""
         arrays = sum(len(column) * column.itemsize for column in (self.ids, self.times, self.spots))
         bitmaps = sum(
-            len(bitmap.serialize()) for kind in self.terms.values() for bitmap in kind.values()
+            len(bitmap.serialize())
+            for kind in (*self.terms.values(), *self.links.values())
+            for bitmap in kind.values()
         )
         return arrays + bitmaps
 
@@ -169,19 +193,21 @@ def build(using="default"):
     for position, pk in enumerate(ids):
         spots[pk] = position
     terms = {"type": {kind: BitMap(found) for kind, found in types.items()}}
-    options = {}
+    options, links = {}, {}
     for name, (model, relation) in TREE_FACETS.items():
         direct = _links(relation, using, spots)
         terms[name] = _fold(direct, trees.subtree_members(model, using=using))
         if name in FACETS:
             options[name] = trees.nodes_in_tree_order(model, using=using)
+        if relation in LISTED:
+            links[relation] = direct
     related = _links("countries", using, spots)
     terms["country"] = {
         pk: BitMap(dated.get(pk, ())) | related.get(pk, BitMap())
         for pk in set(dated) | set(related)
     }
     options["country"] = countries_in_menu_order(using)
-    return Snapshot(ids=ids, times=times, spots=spots, terms=terms, options=options)
+    return Snapshot(ids=ids, times=times, spots=spots, terms=terms, options=options, links=links)
 
 
 def countries_in_menu_order(using="default"):
@@ -364,7 +390,20 @@ class Answer:
         return len(self.matching)
 
 
-def fetch(ids, queryset):
-    """The releases ``ids`` from ``queryset``, in that order: one query (and its terms)."""
+def fetch(ids, queryset, snapshot):
+    """The releases ``ids`` from ``queryset``, in that order, with the terms a list shows
+    read from ``snapshot``: one query."""
     found = {release.pk: release for release in queryset.filter(pk__in=ids)}
-    return [found[pk] for pk in ids if pk in found]
+    releases = [found[pk] for pk in ids if pk in found]
+    unknown = []
+    for release in releases:
+        for relation, facet in LISTED.items():
+            model = TREE_FACETS[facet][0]
+            rows = snapshot.terms_of(relation, release.pk)
+            if rows is None:
+                unknown.append(release)
+                break
+            release.terms[relation] = [
+                model.from_db(None, ["id", "name", "slug"], row) for row in rows
+            ]
+    return load_terms(releases, LISTED_TERMS) if unknown else releases

@@ -78,10 +78,10 @@ class ReleaseFeed(Feed):
         return release.updated_at
 
     def item_author_name(self, release):
-        return ", ".join(source.name for source in release.sources.all()) or None
+        return ", ".join(source.name for source in release.terms["sources"]) or None
 
     def item_categories(self, release):
-        return [field.name for field in release.fields_of_work.all()]
+        return [field.name for field in release.terms["fields_of_work"]]
 
 
 class TermFeed(ReleaseFeed):

@@ -19,6 +19,7 @@ from django.http import QueryDict
 from django.utils import timezone
 
 from institutions.models import Structure
+from taxonomy import freshness
 from taxonomy.models import Country, FieldOfWork
 
 from . import engine
@@ -49,11 +50,47 @@ def parse_cursor(text):
         return None
 
 
+# Per process: (model, database) -> (menu version, {slug: term} in the kind's order).
+_directories = {}
+
+
+def terms_by_slug(queryset):
+    """Every term of ``queryset`` by slug, in its order: read once a menu version, in
+    each process. A finder address names terms by slug, and looking them up was a query
+    a parameter on every page nobody had asked for before."""
+    key = (queryset.model, queryset.db)
+    menu = freshness.current(queryset.db).menu  # pinned for a request: no query
+    known = _directories.get(key)
+    if known is None or known[0] != menu:
+        known = _directories[key] = (menu, {term.slug: term for term in queryset})
+    return known[1]
+
+
 class SlugsField(filters.fields.ModelMultipleChoiceField):
+    """Terms by slug, answered from :func:`terms_by_slug` with the errors Django's own
+    field gives; the chosen terms come as a list in the kind's order."""
+
     def clean(self, value):
         if value and len(value) > MAX_VALUES:
             raise forms.ValidationError(f"Choose at most {MAX_VALUES}.", code="too_many")
-        return super().clean(value)
+        if not value:
+            if self.required:
+                raise forms.ValidationError(self.error_messages["required"], code="required")
+            return []
+        if not isinstance(value, list | tuple):
+            raise forms.ValidationError(self.error_messages["invalid_list"], code="invalid_list")
+        known = terms_by_slug(self.queryset)
+        for slug in value:
+            if str(slug) not in known:
+                raise forms.ValidationError(
+                    self.error_messages["invalid_choice"],
+                    code="invalid_choice",
+                    params={"value": slug},
+                )
+        chosen = {str(slug) for slug in value}
+        terms = [term for slug, term in known.items() if slug in chosen]
+        self.run_validators(terms)
+        return terms
 
 
 class TermFilter(filters.ModelMultipleChoiceFilter):
@@ -232,8 +269,6 @@ class Finder:
         finder's rules in SQL, which the index must agree with."""
         queryset = self.base
         for name, value in self.cleaned.items():
-            # An empty choice of terms is an empty (unevaluated) queryset: skip it, as
-            # django-filter's own EMPTY_VALUES check does not recognise it.
             if name != without and name in self.filterset.filters and value:
                 queryset = self.filterset.filters[name].filter(queryset, value)
         return queryset
@@ -288,8 +323,10 @@ class Finder:
         return ids if self.sort == "oldest" else ids[::-1]
 
     def releases(self, ids):
-        """The releases ``ids`` with what a list shows, in that order: two queries."""
-        return engine.fetch(ids, self.base.model.objects.using(self.using).for_listing())
+        """The releases ``ids`` with what a list shows, in that order: one query (their
+        terms come from the index)."""
+        listing = self.base.model.objects.using(self.using).for_listing()
+        return engine.fetch(ids, listing, self.answer.snapshot)
 
     def results(self, size):
         """The first ``size`` releases in the chosen sort (a feed's items)."""

@@ -8,11 +8,12 @@ from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models.indexes import Index
-from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django_prose_editor.fields import ProseEditorField
 
 from institutions.models import Structure
+from osce_site.links import slug_url
 from taxonomy import trees
 from taxonomy.models import Country, FieldOfWork, Meeting, Place
 from taxonomy.names import make_slug
@@ -60,17 +61,24 @@ class SearchIndex(GinIndex):
         return Index.create_sql(self, model, schema_editor, using=using, **kwargs)
 
 
-def load_terms(releases, names):
-    """Fill the many-to-many ``names`` of every release in ``releases`` in one query.
+# The many-to-many relations a release is filed under, in the order a page shows them.
+TERM_RELATIONS = ("sources", "fields_of_work", "countries", "meetings")
+# What a list of releases shows of them.
+LISTED_TERMS = ("sources", "fields_of_work")
 
-    One ``UNION ALL`` over the link tables instead of a prefetch query per relation: a
-    list of releases shows sources and fields of work, a release page four kinds of terms.
-    The terms come with their name and slug (what a page shows); anything else loads on
-    access. They sit in Django's prefetch cache, so ``release.sources.all()`` reads them.
+
+def load_terms(releases, names=TERM_RELATIONS):
+    """Fill ``release.terms[name]`` for every release in ``releases``, in one query.
+
+    One ``UNION ALL`` over the link tables instead of a query per relation: a list of
+    releases shows sources and fields of work, a release page four kinds of terms. The
+    terms come with their name and slug (what a page shows), in the menu's order; anything
+    else loads on access. Plain lists, not the relations' managers: a page of 20 releases
+    built 40 managers' querysets, a third of its render. Returns ``releases``.
     """
-    releases = [release for release in releases if isinstance(release, Release)]
-    if not releases or not names:
-        return
+    listed = [release for release in releases if isinstance(release, Release)]
+    if not listed or not names:
+        return releases
     parts, models_by_name = [], {}
     for name in names:
         field = Release._meta.get_field(name)
@@ -85,7 +93,7 @@ def load_terms(releases, names):
         )
         parts.append(
             field.remote_field.through.objects.filter(
-                **{f"{field.m2m_field_name()}_id__in": [r.pk for r in releases]}
+                **{f"{field.m2m_field_name()}_id__in": [r.pk for r in listed]}
             ).values_list(
                 f"{field.m2m_field_name()}_id",
                 models.Value(name, output_field=models.CharField()),
@@ -100,37 +108,29 @@ def load_terms(releases, names):
     for release_id, name, _order, pk, term_name, slug in sorted(rows, key=lambda r: r[2:5:2]):
         term = models_by_name[name].from_db(None, ["id", "name", "slug"], [pk, term_name, slug])
         found.setdefault((release_id, name), []).append(term)
-    for release in releases:
-        cache = getattr(release, "_prefetched_objects_cache", None)
-        if cache is None:
-            cache = release._prefetched_objects_cache = {}
+    for release in listed:
         for name in names:
-            terms = getattr(release, name).all()
-            terms._result_cache = found.get((release.pk, name), [])
-            terms._prefetch_done = True
-            cache[name] = terms
+            release.terms[name] = found.get((release.pk, name), [])
+    return releases
+
+
+class Terms(dict):
+    """A release's terms by relation: what :func:`load_terms` filled, and any other
+    relation loaded on first use (one query), so a page never shows a relation empty
+    because its list did not ask for it."""
+
+    def __init__(self, release):
+        super().__init__()
+        self.release = release
+
+    def __missing__(self, name):
+        if name not in TERM_RELATIONS:
+            raise KeyError(name)
+        load_terms([self.release], [name])
+        return self[name]
 
 
 class ReleaseQuerySet(models.QuerySet):
-    _term_names = ()
-
-    def with_terms(self, *names):
-        """Load these many-to-many relations with the releases, in one query (load_terms)."""
-        clone = self._chain()
-        clone._term_names = names
-        return clone
-
-    def _clone(self):
-        clone = super()._clone()
-        clone._term_names = self._term_names
-        return clone
-
-    def _fetch_all(self):
-        loaded = self._result_cache is not None
-        super()._fetch_all()
-        if not loaded and self._term_names:
-            load_terms(self._result_cache, self._term_names)
-
     def published(self):
         """What the public may see: published, and its publication time has come."""
         return self.published_or_scheduled().filter(published_at__lte=timezone.now())
@@ -142,8 +142,9 @@ class ReleaseQuerySet(models.QuerySet):
         return self.filter(status=Release.Status.PUBLISHED)
 
     def for_listing(self):
-        """Everything a list of releases shows, fetched in a fixed number of queries."""
-        return self.select_related("place").with_terms("sources", "fields_of_work")
+        """The rows a list of releases shows (the search vector, as large as the body and
+        never shown, left out); their terms come from :func:`load_terms`."""
+        return self.select_related("place").defer("search_vector")
 
     def newest_first(self):
         return self.order_by("-published_at", "-pk")
@@ -344,7 +345,13 @@ class Release(models.Model):
                 SlugRedirect.objects.filter(old_slug=self.slug, release=self).delete()
 
     def get_absolute_url(self):
-        return reverse("press:detail", args=[self.slug])
+        return slug_url("press:detail", self.slug)
+
+    @cached_property
+    def terms(self):
+        """Each relation of :data:`TERM_RELATIONS` as a list, in the menu's order: filled
+        for a whole list of releases at once by :func:`load_terms`."""
+        return Terms(self)
 
     def clean(self):
         super().clean()

@@ -21,7 +21,7 @@ from taxonomy import trees
 from taxonomy.models import Chairpersonship, Country, FieldOfWork, Meeting, OldAddress
 
 from .finder import Finder, cursor, parse_cursor
-from .models import EditorialScope, Release, SlugRedirect
+from .models import LISTED_TERMS, EditorialScope, Release, SlugRedirect, load_terms
 from .moved import moved_location, moved_permanently
 from .search import snippet
 
@@ -161,9 +161,8 @@ class HomeView(TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["latest"] = (
-            Release.objects.published().for_listing().newest_first()[: self.latest_count]
-        )
+        latest = Release.objects.published().for_listing().newest_first()
+        context["latest"] = load_terms(list(latest[: self.latest_count]), LISTED_TERMS)
         return context
 
 
@@ -188,11 +187,13 @@ class ReleaseDetailView(DetailView):
             allowed = EditorialScope.sources_for(user)
             preview = releases.from_sources(allowed) if allowed is not None else releases
             releases = preview | Release.objects.published()
-        return (
-            releases.select_related("place__country")
-            .with_terms("sources", "fields_of_work", "countries", "meetings")
-            .prefetch_related("attachments")
-        )
+        return releases.select_related("place__country").prefetch_related("attachments")
+
+    def get_object(self, queryset=None):
+        """The release with all its terms, read in one query (load_terms)."""
+        release = super().get_object(queryset)
+        load_terms([release])
+        return release
 
     def dispatch(self, request, *args, **kwargs):
         try:

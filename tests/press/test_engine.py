@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 from institutions.models import Structure
 from press import engine
 from press.finder import Finder
-from press.models import Release
+from press.models import LISTED_TERMS, Release, load_terms
 from taxonomy.models import Country, FieldOfWork, MenuItem, Place
 from tests.factories import INDEX_BUILD
 
@@ -235,3 +235,19 @@ def test_the_country_facet_lists_countries_as_the_menu_does(archive):
     assert [slug for slug in shown if slug in menu_slugs] == sorted(
         menu_slugs, key=lambda slug: (group_of[slug], menu_slugs.index(slug))
     )
+
+
+def test_a_list_shows_the_terms_the_database_holds(archive, django_assert_num_queries):
+    """A finder page reads its releases' sources and fields from the index, in one query
+    for the rows: the same terms, in the same order, as load_terms reads from the links."""
+    finder = finder_for([])
+    ids = finder.page_ids(1, 60)
+    with django_assert_num_queries(1):
+        listed = finder.releases(ids)
+    assert [release.pk for release in listed] == ids
+    for release in listed:
+        from_sql = load_terms([Release.objects.get(pk=release.pk)], LISTED_TERMS)[0]
+        for relation in LISTED_TERMS:
+            shown = [(term.pk, term.name, term.slug) for term in release.terms[relation]]
+            held = [(term.pk, term.name, term.slug) for term in from_sql.terms[relation]]
+            assert shown == held, (release.pk, relation)
