@@ -14,6 +14,7 @@ import logging
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse
 from django.template.loader import render_to_string
+from django.utils.log import log_response
 
 logger = logging.getLogger(__name__)
 RETRY_AFTER = 30  # seconds: what a restart or a failover usually takes
@@ -42,13 +43,15 @@ class DatabaseUnavailableMiddleware:
     def process_exception(self, request, exception):
         if not isinstance(exception, DATABASE_DOWN):
             return None
-        logger.error(
+        response = unavailable_response(getattr(request, "request_id", None))
+        # Logged once, with the exception: Django's handler sees it logged and does not
+        # log the 503 again without it.
+        log_response(
             "Database unavailable: %s",
             request.path,
-            exc_info=exception,
-            extra={"status_code": 503, "request": request},
+            response=response,
+            request=request,
+            logger=logger,
+            exception=exception,
         )
-        response = unavailable_response(getattr(request, "request_id", None))
-        # Django would log every 5xx again, without the exception: the line above is the one.
-        response._has_been_logged = True
         return response

@@ -196,10 +196,12 @@ class CountryRowForm(forms.ModelForm):
             years.append(int(value))
         return sorted(set(years))
 
-    def _post_clean(self):
-        if "group" in self.cleaned_data:
-            self.instance.group = self.cleaned_data["group"]
-        super()._post_clean()
+    def clean(self):
+        cleaned = super().clean()
+        # Before the model's own validation, which needs the group (not a model field here).
+        if "group" in cleaned:
+            self.instance.group = cleaned["group"]
+        return cleaned
 
 
 @dataclass
