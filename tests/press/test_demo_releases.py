@@ -19,7 +19,7 @@ from django.utils import dateformat, timezone
 from django.utils.html import escape
 
 from institutions.models import Structure
-from press import demo
+from press.management import demo_releases as demo
 from press.models import Release
 from taxonomy.models import FieldOfWork
 

@@ -1,9 +1,10 @@
 """Fill the database with realistic demo releases, to try the site or measure it at scale.
 
-The releases are made by :mod:`press.demo` from the reference data and a seed (the same
-seed gives the same releases), then written in batches with ``bulk_create``: the number
-of queries depends on the number of batches, never on a query per release, so 100,000
-releases take under a minute. The whole run is one transaction: all the releases or none.
+The releases are made by :mod:`press.management.demo_releases` from the reference data and
+a seed (the same seed gives the same releases), then written in batches with
+``bulk_create``: the number of queries depends on the number of batches, never on a query
+per release, so 100,000 releases take under a minute. The whole run is one transaction:
+all the releases or none.
 """
 
 import datetime as dt
@@ -15,7 +16,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 from django.utils import timezone
 
-from press import demo
+from press.management import demo_releases
 from press.models import Release
 
 # Slugs are checked against the database this many at a time: below SQLite's oldest limit
@@ -76,11 +77,11 @@ class Command(BaseCommand):
         until = until or timezone.localdate() - dt.timedelta(days=1)
         started = time.perf_counter()
         try:
-            catalogue = demo.Catalogue.load()
-        except demo.MissingReferenceData as error:
+            catalogue = demo_releases.Catalogue.load()
+        except demo_releases.MissingReferenceData as error:
             raise CommandError(f"Cannot make demo releases: {error}.") from None
 
-        releases = demo.generate(catalogue, seed, until)
+        releases = demo_releases.generate(catalogue, seed, until)
         seen, done, drafts = set(), 0, 0
         with transaction.atomic():
             while done < count:
@@ -102,9 +103,9 @@ class Command(BaseCommand):
 
     def write_batch(self, batch, seen):
         """Insert one batch: its releases, then each many-to-many table's rows."""
-        demo.settle_slugs(batch, seen, existing_slugs)
+        demo_releases.settle_slugs(batch, seen, existing_slugs)
         # SQLite and PostgreSQL both return the new primary keys from a bulk insert.
         Release.objects.bulk_create([item.release for item in batch])
-        for through, rows in demo.through_rows(batch).items():
+        for through, rows in demo_releases.through_rows(batch).items():
             if rows:
                 through.objects.bulk_create(rows)

@@ -5,6 +5,8 @@ scale or a demonstration needs. Everything here is pure: :meth:`Catalogue.load` 
 reference terms once (a handful of queries), and :func:`generate` turns a seed into
 unsaved :class:`~press.models.Release` objects with their relations, without touching the
 database. The same seed, reference data and newest date always give the same releases.
+It sits beside the command rather than in ``press`` because nothing that serves a request
+needs it.
 
 The mix imitates a real newsroom: the Secretariat, ODIHR, the Chairpersonship and the big
 field operations issue most releases; a field operation writes mostly from its seat;
@@ -23,10 +25,9 @@ from dataclasses import dataclass, field
 from django.utils import timezone
 
 from institutions.models import Structure
+from press.models import Release
 from taxonomy.models import Chairpersonship, Country, FieldOfWork, Place
 from taxonomy.names import make_slug
-
-from .models import Release
 
 Kind = Structure.Kind
 Type = Release.Type
