@@ -111,103 +111,140 @@ def _body_html(lines):
 
 
 def parse_page(text):
-    """Parse one page; raises :class:`PageError` with the reason when it is malformed."""
-    lines = [" ".join(line.split()) for line in text.replace("\ufeff", "").splitlines()]
+    """Parse one page; raises :class:`PageError` with the reason when it is malformed.
+
+    The steps read the page from the top down, so the error names the first part to fix.
+    """
+    lines = _page_lines(text)
+    start = _metadata_start(lines)
+    title, type_line = _title_and_type_line(lines[:start])
+    metadata, body_lines, warnings = _read_metadata(lines, start)
+    release_type = _release_type((metadata.get("type") or [type_line])[0], warnings)
+    dateline = _DATELINE.match(body_lines[0]) if body_lines else None
+    published_at = _published_at(metadata.get("date") or [], dateline)
+    place = _place(metadata.get("place") or [], dateline)
+    return Page(
+        title=title,
+        type=release_type,
+        published_at=published_at,
+        place=display_case(place) if place else "",
+        sources=metadata.get("sources", []),
+        fields=metadata.get("fields", []),
+        countries=metadata.get("countries", []),
+        meetings=metadata.get("meetings", []),
+        body=_body_html(body_lines),
+        warnings=warnings,
+    )
+
+
+def _page_lines(text):
+    """The page's lines, spaces collapsed and the byte-order mark dropped: stray whitespace
+    from a copied page never changes a value."""
     if "\x00" in text:
         raise PageError("the file is binary, not a text page")
-    start = next(
-        (
-            i
-            for i, line in enumerate(lines)
-            if (m := _KEY_LINE.match(line)) and m["key"].lower() in FIELD_NAMES
-        ),
-        None,
-    )
-    if start is None:
-        raise PageError("no metadata block: expected lines such as “- Date:” and “- Source:”")
+    return [" ".join(line.split()) for line in text.replace("\ufeff", "").splitlines()]
 
-    before = [line for line in lines[:start] if line]
-    if not before or before[-1].startswith("-"):
+
+def _field_name(match):
+    """The :class:`Page` field a "- Key:" line fills, or None for a key we don't know."""
+    return FIELD_NAMES.get(match["key"].lower()) if match else None
+
+
+def _metadata_start(lines):
+    """Where the metadata block begins: the first "- Key:" line with a key we know."""
+    for index, line in enumerate(lines):
+        if _field_name(_KEY_LINE.match(line)):
+            return index
+    raise PageError("no metadata block: expected lines such as “- Date:” and “- Source:”")
+
+
+def _title_and_type_line(head):
+    """The title is the last line above the metadata; the type line, if any, the one before.
+
+    The menu, when the page has one, comes earlier and is left out.
+    """
+    head = [line for line in head if line]
+    if not head or head[-1].startswith("-"):
         raise PageError("no title: the line before the metadata block must be the title")
-    title = before[-1]
+    title = head[-1]
     if name_key(title) in TYPE_LABELS:
         raise PageError(
             f"no title: “{title}” is the type line; the title goes between it and the metadata"
         )
-    if len(title) > Release._meta.get_field("title").max_length:
-        raise PageError(f"the title is longer than {Release._meta.get_field('title').max_length}")
-    warnings = []
-    type_label = before[-2] if len(before) > 1 and not before[-2].startswith("-") else ""
+    limit = Release._meta.get_field("title").max_length
+    if len(title) > limit:
+        raise PageError(f"the title is longer than {limit}")
+    type_line = head[-2] if len(head) > 1 and not head[-2].startswith("-") else ""
+    return title, type_line
 
-    values = {}
+
+def _read_metadata(lines, start):
+    """The values under each known key, the body's lines after the block, and warnings.
+
+    The block ends at the first line that is neither a key nor a "- value"; an unknown key's
+    values are skipped, with a warning, rather than filed under the key above it.
+    """
+    metadata, warnings = {}, []
     key = None
-    index = start
-    for index in range(start, len(lines) + 1):
-        if index == len(lines):
-            break
+    end = len(lines)
+    for index in range(start, len(lines)):
         line = lines[index]
         if not line:
             continue
         match = _KEY_LINE.match(line)
-        if match and match["key"].lower() in FIELD_NAMES:
-            key = FIELD_NAMES[match["key"].lower()]
-            values.setdefault(key, [])
+        if name := _field_name(match):
+            key = name
+            metadata.setdefault(key, [])
             if match["value"]:
-                values[key].append(match["value"])
+                metadata[key].append(match["value"])
         elif match and not match["value"] and line.endswith(":"):
             key = None
             warnings.append(f"ignored the unknown field “{match['key']}”")
         elif line.startswith("-"):
             value = line[1:].strip()
             if key and value:
-                values[key].append(value)
+                metadata[key].append(value)
         else:
+            end = index
             break
-    body_lines = [line for line in lines[index:] if line]
+    body_lines = [line for line in lines[end:] if line]
+    return metadata, body_lines, warnings
 
-    type_label = (values.get("type") or [type_label])[0]
-    if type_label:
-        try:
-            release_type = TYPE_LABELS[name_key(type_label)]
-        except KeyError:
-            known = ", ".join(sorted({label.label for label in Release.Type}))
-            raise PageError(f"unknown type “{type_label}” (known: {known})") from None
-    else:
-        release_type = Release.Type.PRESS_RELEASE
+
+def _release_type(label, warnings):
+    """The type the label names; a page without one is a press release, as most are."""
+    if not label:
         warnings.append("no type line: filed as a press release")
+        return Release.Type.PRESS_RELEASE
+    try:
+        return TYPE_LABELS[name_key(label)]
+    except KeyError:
+        known = ", ".join(sorted({choice.label for choice in Release.Type}))
+        raise PageError(f"unknown type “{label}” (known: {known})") from None
 
-    dateline = _DATELINE.match(body_lines[0]) if body_lines else None
-    dates = values.get("date") or []
+
+def _published_at(dates, dateline):
+    """The Date field's date, else the body's dateline's: older pages give only the latter."""
     if dates:
         try:
-            published_at = parse_date(dates[0])
+            return parse_date(dates[0])
         except ValueError:
             raise PageError(f"the Date “{dates[0]}” is not a date") from None
-    elif dateline:
+    if dateline:
         try:
-            published_at = parse_date(dateline["date"])
+            return parse_date(dateline["date"])
         except ValueError:
             raise PageError(f"the dateline's date “{dateline['date']}” is not a date") from None
-    else:
-        raise PageError("no date: the Date field is empty and the body has no dateline")
+    raise PageError("no date: the Date field is empty and the body has no dateline")
 
-    places = values.get("place") or []
+
+def _place(places, dateline):
+    """The Place field's value, else the place the body's dateline opens with ("Vienna,")."""
     if len(places) > 1:
         raise PageError(f"several places ({', '.join(places)}): a release has one")
-    place = places[0] if places else (dateline["place"] or "" if dateline else "")
-
-    return Page(
-        title=title,
-        type=release_type,
-        published_at=published_at,
-        place=display_case(place) if place else "",
-        sources=values.get("sources", []),
-        fields=values.get("fields", []),
-        countries=values.get("countries", []),
-        meetings=values.get("meetings", []),
-        body=_body_html(body_lines),
-        warnings=warnings,
-    )
+    if places:
+        return places[0]
+    return (dateline["place"] or "") if dateline else ""
 
 
 @dataclass
