@@ -30,7 +30,7 @@ Kind = Structure.Kind
 
 
 @dataclass
-class S:
+class SeedStructure:
     """A structure: name, kind, aliases, host country (ISO code), seat (a place's name)."""
 
     name: str
@@ -42,20 +42,20 @@ class S:
 
 
 def _unit(name, *aliases, seat="Vienna"):
-    return S(name, Kind.UNIT, list(aliases), seat=seat)
+    return SeedStructure(name, Kind.UNIT, list(aliases), seat=seat)
 
 
 def _operation(name, host, seat, *aliases):
-    return S(name, Kind.FIELD_OPERATION, list(aliases), host=host, seat=seat)
+    return SeedStructure(name, Kind.FIELD_OPERATION, list(aliases), host=host, seat=seat)
 
 
 STRUCTURES = [
-    S(
+    SeedStructure(
         "Chairpersonship",
         Kind.CHAIRPERSONSHIP,
         ["Chairmanship", "Chairperson-in-Office", "Chairmanship-in-Office", "Chair"],
     ),
-    S(
+    SeedStructure(
         "Secretariat",
         Kind.SECRETARIAT,
         ["Secretariat in Vienna"],
@@ -84,23 +84,23 @@ STRUCTURES = [
             _unit("Documentation Centre in Prague", "Prague Office", seat="Prague"),
         ],
     ),
-    S(
+    SeedStructure(
         "Institutions",
         Kind.GROUP,
         children=[
-            S(
+            SeedStructure(
                 "Office for Democratic Institutions and Human Rights",
                 Kind.INSTITUTION,
                 ["ODIHR", "OSCE/ODIHR"],
                 seat="Warsaw",
             ),
-            S(
+            SeedStructure(
                 "High Commissioner on National Minorities",
                 Kind.INSTITUTION,
                 ["HCNM"],
                 seat="The Hague",
             ),
-            S(
+            SeedStructure(
                 "Representative on Freedom of the Media",
                 Kind.INSTITUTION,
                 ["RFoM"],
@@ -108,7 +108,7 @@ STRUCTURES = [
             ),
         ],
     ),
-    S(
+    SeedStructure(
         "Field operations",
         Kind.GROUP,
         children=[
@@ -126,16 +126,16 @@ STRUCTURES = [
             _operation("Mission to Serbia", "RS", "Belgrade"),
             _operation("Mission to Skopje", "MK", "Skopje"),
             _operation("Project Co-ordinator in Uzbekistan", "UZ", "Tashkent"),
-            S("Closed field activities", Kind.CLOSED_GROUP),
+            SeedStructure("Closed field activities", Kind.CLOSED_GROUP),
         ],
     ),
-    S("Parliamentary Assembly", Kind.BODY, ["OSCE PA", "PA"], seat="Copenhagen"),
-    S("Court of Conciliation and Arbitration", Kind.BODY, seat="Geneva"),
+    SeedStructure("Parliamentary Assembly", Kind.BODY, ["OSCE PA", "PA"], seat="Copenhagen"),
+    SeedStructure("Court of Conciliation and Arbitration", Kind.BODY, seat="Geneva"),
 ]
 
 
 @dataclass
-class M:
+class SeedMenuItem:
     """A menu entry: a label with a URL, or a term given as (model, slug); and children."""
 
     label: str = ""
@@ -145,62 +145,62 @@ class M:
 
 
 def _terms(model, names):
-    return [M(term=(model, make_slug(name))) for name in names]
+    return [SeedMenuItem(term=(model, make_slug(name))) for name in names]
 
 
 MENU = [
-    M(
+    SeedMenuItem(
         "Our work",
         children=[
-            M(
+            SeedMenuItem(
                 "Fields of work",
                 children=[
                     *_terms(FieldOfWork, [name for name, _ in FIELDS_OF_WORK]),
-                    M(term=(Structure, "field-operations")),
-                    M("Projects", "https://www.osce.org/projects"),
+                    SeedMenuItem(term=(Structure, "field-operations")),
+                    SeedMenuItem("Projects", "https://www.osce.org/projects"),
                 ],
             ),
-            M(
+            SeedMenuItem(
                 "Meetings and conferences",
                 children=[
                     *_terms(Meeting, MEETINGS),
-                    M("Partnerships", "https://www.osce.org/partnerships"),
+                    SeedMenuItem("Partnerships", "https://www.osce.org/partnerships"),
                 ],
             ),
         ],
     ),
-    M("Fields of work", "/fields-of-work/"),
-    M(
+    SeedMenuItem("Fields of work", "/fields-of-work/"),
+    SeedMenuItem(
         "Countries",
         children=[
-            M("All", "/countries/"),
-            M(
+            SeedMenuItem("All", "/countries/"),
+            SeedMenuItem(
                 term=(CountryGroup, PARTICIPATING_STATES),
                 children=_terms(
                     Country, [c.name for c in COUNTRIES_BY_GROUP[PARTICIPATING_STATES]]
                 ),
             ),
-            M(term=(CountryGroup, ASIAN_PARTNERS)),
-            M(term=(CountryGroup, MEDITERRANEAN_PARTNERS)),
+            SeedMenuItem(term=(CountryGroup, ASIAN_PARTNERS)),
+            SeedMenuItem(term=(CountryGroup, MEDITERRANEAN_PARTNERS)),
         ],
     ),
-    M(
+    SeedMenuItem(
         "Structures and institutions",
         children=[
-            M(term=(Structure, "chairpersonship")),
-            M(
+            SeedMenuItem(term=(Structure, "chairpersonship")),
+            SeedMenuItem(
                 term=(Structure, "secretariat"),
                 children=_terms(Structure, [s.name for s in STRUCTURES[1].children]),
             ),
-            M(term=(Structure, "institutions")),
-            M(
+            SeedMenuItem(term=(Structure, "institutions")),
+            SeedMenuItem(
                 term=(Structure, "field-operations"),
                 children=_terms(Structure, [s.name for s in STRUCTURES[3].children]),
             ),
-            M(term=(Structure, "parliamentary-assembly")),
-            M(term=(Structure, "court-of-conciliation-and-arbitration")),
-            M("Organizational structure", "https://www.osce.org/who-we-are"),
-            M("About us", "https://www.osce.org/about-us"),
+            SeedMenuItem(term=(Structure, "parliamentary-assembly")),
+            SeedMenuItem(term=(Structure, "court-of-conciliation-and-arbitration")),
+            SeedMenuItem("Organizational structure", "https://www.osce.org/who-we-are"),
+            SeedMenuItem("About us", "https://www.osce.org/about-us"),
         ],
     ),
 ]
