@@ -152,7 +152,7 @@ class ReleaseFilter(filters.FilterSet):
     date_from = filters.DateFilter(label="From", method="filter_from", widget=DateInput)
     date_to = filters.DateFilter(label="To", method="filter_to", widget=DateInput)
     sort = filters.ChoiceFilter(
-        label="Sort by", choices=SORTS, method="keep", empty_label=None, null_label=None
+        label="Sort by", choices=SORTS, method="sort_in_index", empty_label=None, null_label=None
     )
 
     class Meta:
@@ -181,8 +181,10 @@ class ReleaseFilter(filters.FilterSet):
     def filter_to(self, queryset, name, value):
         return queryset.filter(published_at__lt=_local_midnight(value + dt.timedelta(days=1)))
 
-    def keep(self, queryset, name, value):
-        return queryset  # the index sorts (Finder.page_ids); the SQL reference needs none
+    def sort_in_index(self, queryset, name, value):
+        """Leave the queryset as it is: the index sorts (:meth:`Finder.page_ids`), and the
+        SQL reference needs no order."""
+        return queryset
 
 
 # What a feed reads from its address: the filters; a finder page reads its page and the
@@ -332,8 +334,7 @@ class Finder:
         """The first ``size`` releases in the chosen sort (a feed's items)."""
         return self.releases(self.page_ids(1, size))
 
-    @cached_property
-    def facet_list(self):
+    def facets(self):
         """Each facet's options with the count it would give, the other filters applied:
         intersections of bitmaps, no query."""
         answer = self.answer
@@ -344,9 +345,6 @@ class Finder:
             self._facet("country", options["country"], answer.counts("country")),
             self._type_facet(answer.counts("type")),
         ]
-
-    def facets(self):
-        return self.facet_list
 
     def _selected(self, name):
         return {getattr(value, "slug", value) for value in self.cleaned.get(name) or ()}
