@@ -463,7 +463,7 @@ def restore_backup(path, *, bindir=None):
         tables=_check_restored(manifest),
         media=written,
         media_skipped=sorted(skipped),
-        migrations_to_apply=sorted(f"{a}.{n}" for a, n in known - migrations),
+        migrations_to_apply=sorted(f"{app}.{name}" for app, name in known - migrations),
         manifest=manifest,
     )
 

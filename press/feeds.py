@@ -48,7 +48,8 @@ class ReleaseFeed(Feed):
         if location is not None:
             raise Moved(location)
         if finder.errors:
-            raise BadRequest("; ".join(f"{k}: {' '.join(v)}" for k, v in finder.errors.items()))
+            errors = [f"{field}: {' '.join(messages)}" for field, messages in finder.errors.items()]
+            raise BadRequest("; ".join(errors))
         return finder
 
     def title(self, finder):

@@ -17,7 +17,7 @@ from django.utils.html import escape, strip_tags
 from django.utils.safestring import mark_safe
 
 SEARCH_CONFIG = "english"
-TEXT = models.TextField()
+TEXT_OUTPUT = models.TextField()
 _TOKEN = re.compile(r'(-?)"([^"]*)"?|(-?)(\S+)')
 
 
@@ -53,8 +53,8 @@ def search(queryset, query):
     # Match the text as a reader sees it: without markup, whatever the case of any letter
     # (SQLite's LIKE folds ASCII only). The functions come from plain_text_on_sqlite.
     queryset = queryset.annotate(
-        _title_text=models.Func("title", function="press_folded", output_field=TEXT),
-        _body_text=models.Func("body", function="press_plain_text", output_field=TEXT),
+        _title_text=models.Func("title", function="press_folded", output_field=TEXT_OUTPUT),
+        _body_text=models.Func("body", function="press_plain_text", output_field=TEXT_OUTPUT),
     )
 
     def anywhere(text):

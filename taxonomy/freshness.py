@@ -75,7 +75,7 @@ def current(using="default"):
         content, menu, *clock = cursor.fetchone()
         if content is None or menu is None:  # a new or flushed database: start the rows
             for kind in KINDS:
-                cursor.execute(_START[connection.vendor == "postgresql"], [kind])
+                cursor.execute(_START_ROW_SQL[connection.vendor == "postgresql"], [kind])
             return current(using)
     due = [_timestamp(moment) for moment in clock if moment is not None]
     return Versions(content, menu, min(due, default=None))
@@ -102,11 +102,11 @@ def _timestamp(value):
 
 
 # A kind's row started with a fresh token, or given a new one: one statement either way.
-_NOW = {
+_NOW_SQL = {
     True: "extract(epoch from clock_timestamp())",
     False: "(julianday('now') - 2440587.5) * 86400.0",
 }
-_TOKEN = {
+_NEW_TOKEN_SQL = {
     True: "md5(random()::text || clock_timestamp()::text)",
     False: "lower(hex(randomblob(16)))",
 }
@@ -126,13 +126,13 @@ def _upsert(postgresql, kind_sql, *, bump):
     )
     return (
         f"INSERT INTO {TABLE} (kind, token, counter, changed_at) "
-        f"VALUES ({kind_sql}, {_TOKEN[postgresql]}, 1, {_NOW[postgresql]}) "
+        f"VALUES ({kind_sql}, {_NEW_TOKEN_SQL[postgresql]}, 1, {_NOW_SQL[postgresql]}) "
         f"ON CONFLICT (kind) DO UPDATE SET {changes}"
     )
 
 
 # A new or flushed database's rows, started by the first reader.
-_START = {postgresql: _upsert(postgresql, "%s", bump=False) for postgresql in (True, False)}
+_START_ROW_SQL = {postgresql: _upsert(postgresql, "%s", bump=False) for postgresql in (True, False)}
 
 
 def _create(schema_editor, kind, tables):

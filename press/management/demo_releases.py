@@ -469,7 +469,7 @@ class Voice:
         speaker = SPEAKERS.get(structure.slug)
         if speaker is None:
             kind = structure.kind
-            speaker = f"the Head of {the}" if kind in _HEADED else f"a spokesperson for {the}"
+            speaker = f"the Head of {the}" if kind in _HEADED_KINDS else f"a spokesperson for {the}"
         by_slug = {f.slug: f for f in fields}
         titles = {}
         for kind in TYPE_WEIGHTS:
@@ -493,7 +493,7 @@ class Voice:
         )
 
 
-_HEADED = (Kind.FIELD_OPERATION, Kind.UNIT)
+_HEADED_KINDS = (Kind.FIELD_OPERATION, Kind.UNIT)
 _TYPES = Weighted.of(TYPE_WEIGHTS.items())
 _SOURCE_COUNTS = Weighted.of(SOURCE_COUNTS.items())
 _FIELD_COUNTS = Weighted.of(FIELD_COUNTS.items())
