@@ -94,8 +94,7 @@ class ReferenceAdmin(SafeAutocomplete, VersionAdmin):
     def after_revert(self, before, after):
         if getattr(after, "slug", None) is None:
             return
-        if before.name != after.name and before.name not in after.alias_list():
-            after.aliases = "\n".join([*after.alias_list(), before.name])
+        if after.add_aliases(before.name):
             type(after)._default_manager.filter(pk=after.pk).update(aliases=after.aliases)
         if before.slug != after.slug:
             OldAddress.remember(after, before.slug)

@@ -83,20 +83,31 @@ class Term(models.Model):
         before = None
         if self.pk is not None:
             before = type(self)._base_manager.filter(pk=self.pk).values("name", "slug").first()
-        if (
-            before
-            and before["name"] != self.name
-            and name_key(before["name"])
-            not in {name_key(alias) for alias in (self.name, *self.alias_list())}
-        ):
-            # The archive keeps using the old name ("Turkey"): the importer must still know it.
-            self.aliases = "\n".join([*self.alias_list(), before["name"]])
+        if before:
+            self.add_aliases(before["name"])  # a renamed term still answers to its old name
         super().save(*args, **kwargs)
         if before and before["slug"] != self.slug:
             OldAddress.remember(self, before["slug"])
 
     def alias_list(self):
         return [line.strip() for line in self.aliases.splitlines() if line.strip()]
+
+    def add_aliases(self, *names):
+        """Append each of ``names`` this term does not already answer to (by
+        :func:`name_key`) to its aliases; the caller saves. Returns the names added.
+
+        The archive keeps using a renamed or merged term's old names ("Turkey"): the
+        importer must still know them.
+        """
+        known = {name_key(name) for name in (self.name, *self.alias_list())}
+        added = []
+        for name in names:
+            if name_key(name) not in known:
+                known.add(name_key(name))
+                added.append(name)
+        if added:
+            self.aliases = "\n".join([*self.alias_list(), *added])
+        return added
 
     def clean(self):
         """Refuse a name or alias that already names another term of the same kind."""

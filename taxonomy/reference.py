@@ -233,10 +233,7 @@ def ensure(model, report, *, name, slug=None, aliases=(), fill=None, create=None
         if value not in (None, "") and getattr(term, attname) in (None, ""):
             setattr(term, attname, value)
             changed = True
-    known = {name_key(a) for a in (term.name, *term.alias_list())}
-    missing = [alias for alias in aliases if name_key(alias) not in known]
-    if missing:
-        term.aliases = "\n".join([*term.alias_list(), *missing])
+    if term.add_aliases(*aliases):
         changed = True
     if changed:
         term.save()

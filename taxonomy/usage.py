@@ -16,7 +16,6 @@ from django.db.models.signals import pre_delete
 
 from . import trees
 from .models import MenuItem, OldAddress
-from .names import name_key
 
 
 def _relations(model):
@@ -123,12 +122,7 @@ def merge(source, target):
         source.refresh_from_db()
         target.refresh_from_db()
 
-    known = {name_key(name) for name in (target.name, *target.alias_list())}
-    new_aliases = [
-        name for name in (source.name, *source.alias_list()) if name_key(name) not in known
-    ]
-    if new_aliases:
-        target.aliases = "\n".join([*target.alias_list(), *new_aliases])
+    if target.add_aliases(source.name, *source.alias_list()):
         target.save(update_fields=["aliases", "updated_at"])
 
     content_type = ContentType.objects.get_for_model(model)
