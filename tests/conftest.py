@@ -11,7 +11,7 @@ from django.core.cache import cache
 from institutions.reference import load_reference_data
 from osce_site.observability import JSONFormatter
 
-from . import factories
+from .helpers import factories
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED_SEED = ROOT.parent / "shared" / "seeds" / "minsk-group-statement-2021-09-24.txt"

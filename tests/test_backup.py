@@ -32,8 +32,8 @@ from django.test import override_settings
 from osce_site import backup
 from press.models import Attachment, Release
 from taxonomy.models import Chairpersonship, Country, OldAddress
-from tests import factories
-from tests.press.test_workflow_publishing import TINY_PDF, TINY_PNG
+from tests.helpers import factories
+from tests.helpers.files import TINY_PDF, TINY_PNG
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGES = [

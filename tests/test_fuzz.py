@@ -33,8 +33,8 @@ from taxonomy.models import (
     OldAddress,
     Place,
 )
-from tests import factories
-from tests.press.test_workflow_permissions import form_data, new_release_data
+from tests.helpers import factories
+from tests.helpers.admin_forms import form_data, new_release_data
 
 pytestmark = pytest.mark.django_db
 

@@ -13,14 +13,9 @@ from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from press.models import Release
-from tests.press.test_workflow_publishing import (
-    TINY_PDF,
-    TINY_PNG,
-    add_with_attachments,
-    attachment_errors,
-    form_errors,
-)
-from tests.test_settings import PRODUCTION, manage
+from tests.helpers.admin_forms import add_with_attachments, attachment_errors, form_errors
+from tests.helpers.files import TINY_PDF, TINY_PNG
+from tests.helpers.settings import PRODUCTION, manage
 
 pytestmark = pytest.mark.django_db
 

@@ -17,23 +17,12 @@ from django.test import RequestFactory, override_settings
 from django.urls import set_script_prefix
 
 from osce_site.security import client_address
-from tests.factories import CACHED_PAGE_QUERIES
+from tests.helpers.csp import PUBLIC_DIRECTIVES, policy
+from tests.helpers.queries import CACHED_PAGE_QUERIES
 
 pytestmark = pytest.mark.django_db
 
 ROOT = Path(__file__).resolve().parent.parent
-PUBLIC_DIRECTIVES = {
-    "default-src": "'self'",
-    "script-src": "'self'",
-    "style-src": "'self'",
-    "img-src": "'self' data:",
-    "font-src": "'self'",
-    "connect-src": "'self'",
-    "object-src": "'none'",
-    "base-uri": "'none'",
-    "frame-ancestors": "'none'",
-    "form-action": "'self'",
-}
 PERMISSIONS_DENIED = [
     "camera",
     "microphone",
@@ -43,13 +32,6 @@ PERMISSIONS_DENIED = [
     "browsing-topics",
     "display-capture",
 ]
-
-
-def policy(response):
-    """The response's CSP as a dict of directive to its sources (one string)."""
-    header = response["Content-Security-Policy"]
-    parts = (part.strip().partition(" ") for part in header.split(";") if part.strip())
-    return {name: sources for name, _, sources in parts}
 
 
 class InlineCode(HTMLParser):

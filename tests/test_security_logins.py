@@ -15,7 +15,7 @@ from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
 
-from tests.test_security_headers import policy
+from tests.helpers.csp import policy
 
 pytestmark = pytest.mark.django_db
 

@@ -14,8 +14,8 @@ from django.contrib.sessions.models import Session
 from django.utils import timezone
 
 from press import views
-from tests.test_security_headers import PUBLIC_DIRECTIVES, policy
-from tests.test_settings import PRODUCTION, manage
+from tests.helpers.csp import PUBLIC_DIRECTIVES, policy
+from tests.helpers.settings import PRODUCTION, manage
 
 pytestmark = pytest.mark.django_db
 

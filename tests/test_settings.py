@@ -1,33 +1,8 @@
 """Production settings come from the environment and pass Django's deployment checks."""
 
-import os
-import subprocess
-import sys
-from pathlib import Path
-
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-
-
-def manage(*args, env, tmp_path):
-    clean = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "DATABASE_URL"}}
-    clean.update({"DJANGO_SETTINGS_MODULE": "osce_site.settings", "VAR_DIR": str(tmp_path)})
-    clean.update(env)
-    return subprocess.run(
-        [sys.executable, "manage.py", *args],
-        cwd=ROOT,
-        env={k: v for k, v in clean.items() if v is not None},
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-
-
-PRODUCTION = {
-    "SECRET_KEY": "a-long-production-secret-5d8f7e6a9b0c1d2e3f4a5b6c7d8e9f0a1b2c3d4e5f6a",
-    "ALLOWED_HOSTS": "newsroom.example.org",
-}
+from tests.helpers.settings import PRODUCTION, manage
 
 
 def test_check_deploy_is_clean_with_production_settings(tmp_path):

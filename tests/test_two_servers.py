@@ -35,7 +35,7 @@ from django.test import override_settings
 
 from press.models import Release
 
-from .factories import make_release
+from .helpers.factories import make_release
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent

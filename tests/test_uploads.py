@@ -22,13 +22,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from press.models import ATTACHMENT_MAX_BYTES, Attachment, Release
-from tests.press.test_workflow_permissions import new_release_data
-from tests.press.test_workflow_publishing import (
-    TINY_PDF,
-    TINY_PNG,
-    add_with_attachments,
-    attachment_errors,
-)
+from tests.helpers.admin_forms import add_with_attachments, attachment_errors, new_release_data
+from tests.helpers.files import TINY_PDF, TINY_PNG
 
 pytestmark = pytest.mark.django_db
 

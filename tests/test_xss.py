@@ -34,8 +34,8 @@ from taxonomy.models import (
     MenuItem,
     Place,
 )
-from tests.press.test_workflow_permissions import form_data, form_errors, new_release_data
-from tests.press.test_workflow_publishing import TINY_PNG
+from tests.helpers.admin_forms import form_data, form_errors, new_release_data
+from tests.helpers.files import TINY_PNG
 
 pytestmark = pytest.mark.django_db
 

@@ -6,8 +6,8 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import TIMEOUT_MS
-from tests.factories import make_release
+from tests.helpers.browser import TIMEOUT_MS
+from tests.helpers.factories import make_release
 
 pytestmark = pytest.mark.e2e
 

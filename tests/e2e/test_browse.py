@@ -5,7 +5,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.factories import make_release
+from tests.helpers.factories import make_release
 
 pytestmark = pytest.mark.e2e
 

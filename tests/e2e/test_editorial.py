@@ -13,7 +13,7 @@ from django.db import connection
 from django.db.migrations.loader import MigrationLoader
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import TIMEOUT_MS
+from tests.helpers.browser import TIMEOUT_MS
 
 pytestmark = pytest.mark.e2e
 

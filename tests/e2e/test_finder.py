@@ -5,8 +5,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import TIMEOUT_MS
-from tests.factories import make_release
+from tests.helpers.browser import TIMEOUT_MS
+from tests.helpers.factories import make_release
 
 pytestmark = pytest.mark.e2e
 

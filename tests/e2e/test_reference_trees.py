@@ -16,8 +16,8 @@ from django.db.migrations.loader import MigrationLoader
 from playwright.sync_api import expect
 
 from taxonomy.models import FieldOfWork
-from tests.e2e.conftest import TIMEOUT_MS
-from tests.factories import make_release
+from tests.helpers.browser import TIMEOUT_MS
+from tests.helpers.factories import make_release
 
 pytestmark = pytest.mark.e2e
 

@@ -11,7 +11,7 @@ import pytest
 from django.contrib.auth.models import User
 from playwright.sync_api import expect
 
-from tests.factories import make_release
+from tests.helpers.factories import make_release
 
 pytestmark = pytest.mark.e2e
 

@@ -22,7 +22,7 @@ from press import engine
 from press.finder import Finder
 from press.models import LISTED_TERMS, Release, load_terms
 from taxonomy.models import Country, FieldOfWork, MenuItem, Place
-from tests.factories import INDEX_BUILD
+from tests.helpers.queries import INDEX_BUILD
 
 pytestmark = pytest.mark.django_db
 

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from press.models import Release
 from taxonomy.models import FieldOfWork
-from tests.press.test_public_pages import card_titles, page
+from tests.helpers.pages import card_titles, page
 
 pytestmark = pytest.mark.django_db
 

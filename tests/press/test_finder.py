@@ -21,8 +21,8 @@ from django.utils import timezone
 from institutions.models import Structure
 from press.models import Release
 from taxonomy.models import Country, FieldOfWork, Place
-from tests import factories
-from tests.press.test_public_pages import assert_menu, card_titles, main, page
+from tests.helpers import factories
+from tests.helpers.pages import assert_menu, card_titles, chips, main, page
 
 pytestmark = pytest.mark.django_db
 
@@ -539,24 +539,6 @@ def test_empty_options_are_hidden_unless_selected(client, archive):
 
 
 # Chips, the count, the empty state
-
-
-def chip_label(link):
-    """A chip's visible label: without the words only screen readers hear, and the cross."""
-    parts = []
-    for child in link.children:
-        if isinstance(child, str):
-            parts.append(child)
-        elif not ({"visually-hidden"} & set(child.attrs.get("class", "").split())) and (
-            child.attrs.get("aria-hidden") != "true"
-        ):
-            parts.append(child.text)
-    return " ".join(" ".join(parts).split())
-
-
-def chips(response):
-    """[(label, href)] of the active-filter chips."""
-    return [(chip_label(a), a.attrs["href"]) for a in main(response).find_all("a", cls="chip")]
 
 
 def _pairs(href):

@@ -16,8 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from press.models import Release
-from tests.press.test_finder import chips
-from tests.press.test_public_pages import assert_menu, card_titles, main
+from tests.helpers.pages import assert_menu, card_titles, chips, main
 
 pytestmark = pytest.mark.django_db
 

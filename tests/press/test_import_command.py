@@ -9,7 +9,7 @@ import pytest
 from institutions.models import Structure
 from press.models import Release
 from taxonomy.models import Place
-from tests.factories import run_import as run
+from tests.helpers.importer import run_import as run
 
 pytestmark = pytest.mark.django_db
 

@@ -25,7 +25,7 @@ from django.db.models.signals import m2m_changed
 from institutions.models import Structure
 from press.models import Release
 from taxonomy.models import Country, FieldOfWork, Place
-from tests.factories import run_import as run
+from tests.helpers.importer import run_import as run
 
 ROOT = Path(__file__).resolve().parents[2]
 SEED_TITLE = "Statement by the Co-Chairs of the OSCE Minsk Group"

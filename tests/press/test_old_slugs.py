@@ -16,7 +16,7 @@ from django.test.utils import CaptureQueriesContext
 from institutions.models import Structure
 from taxonomy import usage
 from taxonomy.models import Country, FieldOfWork, OldAddress
-from tests.press.test_workflow_permissions import change_url, form_errors, shown_form_data
+from tests.helpers.admin_forms import change_url, form_errors, shown_form_data
 
 pytestmark = pytest.mark.django_db
 

@@ -31,16 +31,9 @@ from press import pagecache
 from press.models import Attachment, Release
 from taxonomy import freshness
 from taxonomy.models import Country, FieldOfWork, Place
-from tests.factories import CACHED_PAGE_QUERIES
-from tests.press.test_workflow_permissions import (
-    PUBLISHERS,
-    change_url,
-    client_for,
-    form_errors,
-    make_user,
-    post_change,
-    shown_form_data,
-)
+from tests.helpers.admin_forms import change_url, form_errors, post_change, shown_form_data
+from tests.helpers.queries import CACHED_PAGE_QUERIES
+from tests.helpers.users import PUBLISHERS, client_for, make_user
 
 pytestmark = pytest.mark.django_db
 

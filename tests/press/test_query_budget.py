@@ -11,7 +11,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from tests.factories import CACHED_PAGE_QUERIES, INDEX_BUILD
+from tests.helpers.queries import CACHED_PAGE_QUERIES, INDEX_BUILD
 
 pytestmark = pytest.mark.django_db
 

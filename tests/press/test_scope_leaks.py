@@ -10,15 +10,13 @@ from django.urls import reverse
 
 from press.models import Release, SlugRedirect
 from taxonomy.models import Country
-from tests.press.test_workflow_permissions import (
+from tests.helpers.admin_forms import form_errors, new_release_data, post_change
+from tests.helpers.users import (
     MOLDOVA,
     ROLES,
     WRITING,
     client_for,
-    form_errors,
     make_user,
-    new_release_data,
-    post_change,
     sent_to_login,
     user_for,
 )

@@ -12,7 +12,7 @@ from django.db import connection, models
 
 from press.models import Release
 from press.search import Terms, parse, search, snippet
-from tests.press.test_public_pages import assert_menu, card_titles, main
+from tests.helpers.pages import assert_menu, card_titles, main
 
 pytestmark = pytest.mark.django_db
 

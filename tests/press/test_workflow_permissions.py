@@ -1,175 +1,38 @@
 """Who may do what in the newsroom: every role against every editorial action, through the
 admin as a browser would post it; editorial scopes; and the staff preview of drafts.
-
-The helpers at the top (users by role, form data read back from an admin page) are shared
-by the other ``test_workflow_*`` modules.
 """
 
 import pytest
-from django import forms
-from django.contrib.auth.models import Group, User
-from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
 
 from institutions.models import Structure
-from press.models import EditorialScope, Release
+from press.models import Release
 from taxonomy.models import Country, FieldOfWork, Place
+from tests.helpers import users
+from tests.helpers.admin_forms import (
+    change_url,
+    form_data,
+    form_errors,
+    new_release_data,
+    post_change,
+    shown_form_data,
+)
+from tests.helpers.users import (
+    KEEPING_REFERENCE_DATA,
+    MOLDOVA,
+    PUBLISHING,
+    SECRETARIAT,
+    WRITING,
+    client_for,
+    sent_to_login,
+    user_for,
+)
 
 pytestmark = pytest.mark.django_db
 
-WRITERS = "Communications staff"
-PUBLISHERS = "Publishers"
-SITE_ADMINS = "Site admins"
-MOLDOVA = "mission-to-moldova"
-SECRETARIAT = "secretariat"
-LOGIN_URL = "/admin/login/"
-
-# ---------------------------------------------------------------------------------------
-# Shared helpers
-
-
-def make_user(username, group=None, *, superuser=False, scope=()):
-    """A staff user in the group called ``group``, limited to the ``scope`` source slugs."""
-    user = User.objects.create_user(username, password="pw", is_staff=True, is_superuser=superuser)
-    if group:
-        user.groups.add(Group.objects.get(name=group))
-    if scope:
-        limit = EditorialScope.objects.create(user=user)
-        limit.sources.set(Structure.objects.filter(slug__in=scope))
-    return user
-
-
-def client_for(user):
-    client = Client()
-    if user is not None:
-        client.force_login(user)
-    return client
-
-
-def form_values(form):
-    """What a browser would post back for ``form`` as rendered, unchanged."""
-    data = {}
-    for name, field in form.fields.items():
-        bound = form[name]
-        key, value = bound.html_name, bound.value()
-        if isinstance(field, forms.SplitDateTimeField):
-            moment = timezone.localtime(value) if value else None
-            data[f"{key}_0"] = f"{moment:%Y-%m-%d}" if moment else ""
-            data[f"{key}_1"] = f"{moment:%H:%M:%S}" if moment else ""
-        elif isinstance(field, forms.BooleanField):
-            if value:
-                data[key] = "on"
-        elif isinstance(value, (list, tuple)):
-            data[key] = [str(item) for item in value]
-        else:
-            data[key] = "" if value is None else str(value)
-    return data
-
-
-def form_data(response):
-    """The POST data of an admin add/change page: the main form and every inline, as shown."""
-    assert response.status_code == 200, response.status_code
-    data = form_values(response.context["adminform"].form)
-    for inline in response.context["inline_admin_formsets"]:
-        formset = inline.formset
-        prefix = formset.prefix
-        data[f"{prefix}-TOTAL_FORMS"] = str(len(formset.initial_forms))
-        data[f"{prefix}-INITIAL_FORMS"] = str(len(formset.initial_forms))
-        data[f"{prefix}-MIN_NUM_FORMS"] = "0"
-        data[f"{prefix}-MAX_NUM_FORMS"] = "1000"
-        for form in formset.initial_forms:
-            data.update(form_values(form))
-    return data
-
-
-def change_url(obj):
-    opts = obj._meta
-    return reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk])
-
-
-def shown_form_data(obj):
-    """The change form of ``obj`` as a superuser sees it (others may get it read-only)."""
-    reader = User.objects.filter(username="form-reader").first() or make_user(
-        "form-reader", superuser=True
-    )
-    return form_data(client_for(reader).get(change_url(obj)))
-
-
-def new_release_data(*, title="Talks on the Dniester bridge", sources=(MOLDOVA,), **changes):
-    """A complete add form for a release, as the admin posts it."""
-    data = {
-        "title": title,
-        "slug": changes.pop("slug", title.lower().replace(" ", "-")),
-        "type": Release.Type.PRESS_RELEASE,
-        "status": Release.Status.DRAFT,
-        "published_at_0": "2024-05-02",
-        "published_at_1": "10:00:00",
-        "place": "",
-        "sources": [str(s.pk) for s in Structure.objects.filter(slug__in=sources)],
-        "countries": [],
-        "fields_of_work": [],
-        "meetings": [],
-        "lead": "",
-        "body": "<p>CHISINAU – The talks went on.</p>",
-        "seen_version": "",
-        "attachments-TOTAL_FORMS": "0",
-        "attachments-INITIAL_FORMS": "0",
-        "attachments-MIN_NUM_FORMS": "0",
-        "attachments-MAX_NUM_FORMS": "1000",
-    }
-    data.update(changes)
-    return data
-
-
-def post_change(client, release, **changes):
-    """Post the release's change form as shown, with ``changes``."""
-    data = shown_form_data(release)
-    data.update(changes)
-    return client.post(change_url(release), data)
-
-
-def form_errors(response):
-    """Every error of the admin form on a page sent back, as text."""
-    if response.status_code != 200 or "adminform" not in response.context:
-        return ""
-    form = response.context["adminform"].form
-    return " ".join(str(e) for errors in form.errors.values() for e in errors)
-
-
-def sent_to_login(response):
-    return response.status_code == 302 and response.url.startswith(LOGIN_URL)
-
-
-# ---------------------------------------------------------------------------------------
-# The roles
-
-ROLES = ["anonymous", "writer", "scoped writer", "publisher", "site admin", "superuser"]
-WRITING = {"writer", "scoped writer", "publisher", "superuser"}
-PUBLISHING = {"publisher", "superuser"}
-KEEPING_REFERENCE_DATA = {"site admin", "superuser"}
-STAFF = set(ROLES) - {"anonymous"}
-
-
-def user_for(role):
-    return {
-        "anonymous": lambda: None,
-        "writer": lambda: make_user("writer", WRITERS),
-        "scoped writer": lambda: make_user("moldova-writer", WRITERS, scope=[MOLDOVA]),
-        "publisher": lambda: make_user("publisher", PUBLISHERS),
-        "site admin": lambda: make_user("site-admin", SITE_ADMINS),
-        "superuser": lambda: make_user("root", superuser=True),
-    }[role]()
-
-
-@pytest.fixture(params=ROLES)
-def role(request):
-    return request.param
-
-
-@pytest.fixture
-def actor(role):
-    return client_for(user_for(role))
+# The role matrix's fixtures: ``role`` runs each test once per role, ``actor`` is its client.
+role = users.role
+actor = users.actor
 
 
 @pytest.fixture

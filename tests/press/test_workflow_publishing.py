@@ -2,7 +2,6 @@
 unpublishing, slug changes that keep old addresses, escaping of what editors type, and the
 attachments an editor may upload."""
 
-import base64
 import datetime as dt
 import html
 import re
@@ -17,17 +16,18 @@ from django.urls import reverse
 from django.utils.html import escape
 
 from press.models import Attachment, Release
-
-from .test_sanitise import XSS_PAYLOADS, unsafe_markup
-from .test_workflow_permissions import (
-    PUBLISHERS,
+from tests.helpers.admin_forms import (
+    add_with_attachments,
+    attachment_errors,
     change_url,
-    client_for,
     form_data,
     form_errors,
-    make_user,
     new_release_data,
+    with_attachments,
 )
+from tests.helpers.files import TINY_PDF, TINY_PNG
+from tests.helpers.users import PUBLISHERS, client_for, make_user
+from tests.helpers.xss import XSS_PAYLOADS, unsafe_markup
 
 pytestmark = pytest.mark.django_db
 
@@ -36,11 +36,6 @@ NOW = dt.datetime(2031, 5, 12, 15, 0, tzinfo=VIENNA)
 TOMORROW_9 = dt.datetime(2031, 5, 13, 9, 0, tzinfo=VIENNA)
 LIST_URL = "/press-releases/"
 FEED_URL = "/press-releases/feed/"
-
-TINY_PNG = base64.b64decode(
-    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg=="
-)
-TINY_PDF = b"%PDF-1.4\n1 0 obj <</Type /Catalog>> endobj\ntrailer <</Root 1 0 R>>\n%%EOF\n"
 
 
 @pytest.fixture
@@ -312,32 +307,6 @@ def test_a_lead_with_markup_gives_a_feed_description_without_markup(client, publ
 def media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     return tmp_path
-
-
-def with_attachments(*uploads):
-    data = {
-        "attachments-TOTAL_FORMS": str(len(uploads)),
-        "attachments-INITIAL_FORMS": "0",
-    }
-    for number, (title, upload) in enumerate(uploads):
-        data[f"attachments-{number}-title"] = title
-        data[f"attachments-{number}-file"] = upload
-    return data
-
-
-def add_with_attachments(client, *uploads):
-    data = new_release_data(
-        title="Report published",
-        slug="report-published",
-        status=Release.Status.PUBLISHED,
-        **with_attachments(*uploads),
-    )
-    return client.post(reverse("admin:press_release_add"), data)
-
-
-def attachment_errors(response):
-    formset = response.context["inline_admin_formsets"][0].formset
-    return " ".join(str(e) for form_errors in formset.errors for e in form_errors.values())
 
 
 def test_a_small_image_and_pdf_are_accepted_and_shown(client, publisher, media_root):

@@ -6,19 +6,8 @@ from django.urls import reverse
 from reversion.models import Version
 
 from press.models import Release
-
-from .test_workflow_permissions import (
-    MOLDOVA,
-    PUBLISHERS,
-    SECRETARIAT,
-    WRITERS,
-    change_url,
-    client_for,
-    form_data,
-    form_errors,
-    make_user,
-    new_release_data,
-)
+from tests.helpers.admin_forms import change_url, form_data, form_errors, new_release_data
+from tests.helpers.users import MOLDOVA, PUBLISHERS, SECRETARIAT, WRITERS, client_for, make_user
 
 pytestmark = pytest.mark.django_db
 

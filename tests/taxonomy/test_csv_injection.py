@@ -11,7 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from taxonomy.models import Country
-from tests.factories import csv_rows, csv_text
+from tests.helpers.csv_files import csv_rows, csv_text
 
 pytestmark = pytest.mark.django_db
 

@@ -9,7 +9,6 @@ site admin does (the admin's pages and messages).
 
 import datetime as dt
 import json
-from html.parser import HTMLParser
 
 import pytest
 import time_machine
@@ -21,111 +20,39 @@ from reversion.models import Version
 
 from institutions.models import Structure
 from press.models import Release
-from taxonomy.models import (
-    Chairpersonship,
-    Country,
-    CountryGroup,
-    FieldOfWork,
-    MenuItem,
-    OldAddress,
-    Place,
-)
+from taxonomy.models import Chairpersonship, Country, FieldOfWork, MenuItem, OldAddress, Place
 from taxonomy.names import name_key
-from tests.factories import csv_rows, csv_text
-from tests.press.test_workflow_permissions import (
-    SITE_ADMINS,
+from tests.helpers.admin_forms import (
+    admin_url,
     change_url,
-    client_for,
     form_data,
     form_errors,
-    make_user,
+    messages_of,
     shown_form_data,
 )
-from tests.taxonomy.test_reference_data import (
+from tests.helpers.csv_files import csv_rows, csv_text
+from tests.helpers.factories import field, group
+from tests.helpers.menu import menu_parent, neighbours, public_menu
+from tests.helpers.reference import (
+    ASIAN,
+    COUNTRIES_URL,
+    FIELDS_URL,
     FINLAND_CHAIR,
+    IMPORT_URL,
     IN_2025,
     IN_2026,
+    PARTICIPATING,
     SWITZERLAND_CHAIR,
-    _country_sections,
+    country_sections,
 )
+from tests.helpers.trees import assert_valid_tree, move_node, tree_columns
+from tests.helpers.users import SITE_ADMINS, client_for, make_user
 
 pytestmark = pytest.mark.django_db
 
-PARTICIPATING = "participating-states"
-ASIAN = "asian-partners-for-co-operation"
-FIELDS_URL = reverse("admin:taxonomy_fieldofwork_changelist")
-COUNTRIES_URL = reverse("admin:taxonomy_country_changelist")
-IMPORT_URL = reverse("admin:taxonomy_country_import")
-
 
 # ---------------------------------------------------------------------------------------
-# Helpers: the public menu as a tree, what the admin said, snapshots of the countries
-
-
-class _MenuParser(HTMLParser):
-    """The ``<nav class="menu">`` of a public page as nested [label, children] lists."""
-
-    def __init__(self):
-        super().__init__()
-        self.roots, self.stack, self.in_nav, self.capturing = [], [], False, None
-
-    def handle_starttag(self, tag, attrs):
-        if tag == "nav" and ("class", "menu") in attrs:
-            self.in_nav = True
-        elif self.in_nav and tag == "li":
-            node = ["", []]
-            (self.stack[-1][1] if self.stack else self.roots).append(node)
-            self.stack.append(node)
-        elif (
-            self.in_nav and tag in ("a", "span", "summary") and self.stack and not self.stack[-1][0]
-        ):
-            self.capturing = self.stack[-1]
-
-    def handle_endtag(self, tag):
-        if tag in ("a", "span", "summary"):
-            self.capturing = None
-        elif self.in_nav and tag == "li":
-            self.stack.pop()
-        elif tag == "nav":
-            self.in_nav = False
-
-    def handle_data(self, data):
-        if self.capturing is not None:
-            self.capturing[0] += data.strip()
-
-
-def public_menu(client):
-    """The menu of the home page, as a fresh visitor gets it."""
-    response = client.get("/")
-    assert response.status_code == 200
-    parser = _MenuParser()
-    parser.feed(response.content.decode())
-    return parser.roots
-
-
-def menu_parent(menu, label):
-    """(label of the entry holding ``label``, labels of it and its siblings), or None."""
-    for node_label, children in _walk(menu):
-        labels = [child[0] for child in children]
-        if label in labels:
-            return node_label, labels
-    return None
-
-
-def _walk(nodes):
-    for node in nodes:
-        yield node
-        yield from _walk(node[1])
-
-
-def neighbours(names, name):
-    """``name`` with the names just before and after it."""
-    at = names.index(name)
-    return names[max(at - 1, 0) : at + 2]
-
-
-def messages_of(response):
-    return [str(message) for message in response.context["messages"]]
+# Helpers: snapshots of the countries, the export and the import
 
 
 def countries_snapshot():
@@ -161,69 +88,10 @@ def upload(client, name, content):
     return client.post(IMPORT_URL, {"file": SimpleUploadedFile(name, data)})
 
 
-def group(slug):
-    return CountryGroup.objects.get(slug=slug)
-
-
-def field(slug):
-    return FieldOfWork.objects.get(slug=slug)
-
-
-def admin_url(model, view, *args):
-    opts = model._meta
-    return reverse(f"admin:{opts.app_label}_{opts.model_name}_{view}", args=args)
-
-
-def move_node(client, node, target, position):
-    """The post the changelist's drag and drop sends."""
-    return client.post(
-        admin_url(type(node), "changelist"),
-        {"cmd": "move_node", "cut_item": node.pk, "pasted_on": target.pk, "position": position},
-    )
-
-
 def revert(client, obj, version):
     """Open the revision page from History and post its form as shown: a revert."""
     url = admin_url(type(obj), "revision", obj.pk, version.pk)
     return client.post(url, form_data(client.get(url)))
-
-
-def tree_columns(model):
-    return list(
-        model.objects.order_by("tree_id", "lft").values_list(
-            "pk", "parent_id", "tree_id", "lft", "rght", "level"
-        )
-    )
-
-
-def assert_valid_tree(model):
-    """Nested sets hold: each node's range inside its parent's, ranges of siblings apart."""
-    nodes = {pk: row for pk, *row in tree_columns(model)}
-    for pk, (parent_id, tree_id, lft, rght, level) in nodes.items():
-        assert lft < rght, pk
-        assert (rght - lft - 1) % 2 == 0, pk
-        descendants = [n for n in nodes.values() if n[1] == tree_id and lft < n[2] < rght]
-        assert rght - lft - 1 == 2 * len(descendants), pk
-        if parent_id is None:
-            assert (lft, level) == (1, 0), pk
-        else:
-            _, p_tree, p_lft, p_rght, p_level = nodes[parent_id]
-            assert p_tree == tree_id, pk
-            assert p_lft < lft, pk
-            assert rght < p_rght, pk
-            assert level == p_level + 1, pk
-    # Renumbering from the parents changes no parent, order or range (tree ids may close
-    # gaps left by deleted roots, which is no change of order).
-    before = tree_order(model)
-    model.objects.rebuild()
-    assert tree_order(model) == before
-
-
-def tree_order(model):
-    """Each node in tree order with its parent and place, but not its tree's number."""
-    return [
-        (pk, parent, lft, rght, level) for pk, parent, _, lft, rght, level in tree_columns(model)
-    ]
 
 
 # ---------------------------------------------------------------------------------------
@@ -241,7 +109,7 @@ def test_a_country_added_in_the_admin_is_listed_and_in_the_menu_in_sorted_place(
     assert response.status_code == 302, form_errors(response)
     kosovo = Country.objects.get(slug="kosovo")
     assert kosovo.sort_name == "Kosovo"
-    states = _country_sections(client.get("/countries/").content.decode())[PARTICIPATING]
+    states = country_sections(client.get("/countries/").content.decode())[PARTICIPATING]
     assert neighbours(states, "Kosovo") == ["Kazakhstan", "Kosovo", "Kyrgyzstan"]
     holder, siblings = menu_parent(public_menu(client), "Kosovo")
     assert holder == "Participating States"
@@ -312,7 +180,7 @@ def test_moving_a_country_to_another_group_moves_its_menu_entry(admin_client, cl
     states = menu_parent(public_menu(client), "Montenegro")[1]
     assert "Mongolia" not in states
     assert states[states.index("Moldova") + 1] == "Monaco"
-    sections = _country_sections(client.get("/countries/").content.decode())
+    sections = country_sections(client.get("/countries/").content.decode())
     assert "Mongolia" in sections[ASIAN]
     assert "Mongolia" not in sections[PARTICIPATING]
     assert len(sections[PARTICIPATING]) == 56
@@ -334,7 +202,7 @@ def test_a_country_moved_to_another_group_is_listed_in_sorted_place(
     data["group"] = str(group(new_group).pk)
     assert admin_client.post(change_url(country), data).status_code == 302
 
-    names = _country_sections(client.get("/countries/").content.decode())[new_group]
+    names = country_sections(client.get("/countries/").content.decode())[new_group]
     assert neighbours(names, country.name) == expected
 
 

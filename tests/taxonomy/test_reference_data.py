@@ -1,7 +1,6 @@
 """The reference data against the seed page: the menu, countries, places, chairs, the loader."""
 
 import datetime as dt
-import html
 import re
 from io import StringIO
 from pathlib import Path
@@ -14,17 +13,19 @@ from django.db import IntegrityError, transaction
 
 from taxonomy.menu import flatten, read_tree
 from taxonomy.models import Chairpersonship, Country, FieldOfWork, MenuItem, Place
+from tests.helpers.reference import (
+    FINLAND_CHAIR,
+    IN_2025,
+    IN_2026,
+    SWITZERLAND_CHAIR,
+    country_sections,
+)
 
 pytestmark = pytest.mark.django_db
 
 ROOT = Path(__file__).resolve().parents[2]
 SHARED_SEED = ROOT.parent / "shared" / "seeds" / "minsk-group-statement-2021-09-24.txt"
 SAMPLE_SEED = ROOT / "press" / "sample_pages" / "minsk-group-statement-2021-09-24.txt"
-
-IN_2025 = dt.datetime(2025, 6, 1, 12, 0, tzinfo=dt.UTC)
-IN_2026 = dt.datetime(2026, 6, 1, 12, 0, tzinfo=dt.UTC)
-FINLAND_CHAIR = "Finland – OSCE Chairpersonship 2025"
-SWITZERLAND_CHAIR = "Switzerland – OSCE Chairpersonship 2026"
 
 # Independent of the loader's own lists: what the reference data must hold.
 CAPITALS = {
@@ -338,14 +339,6 @@ def test_the_cities_that_host_structures_are_places(city, country):
 # The countries page
 
 
-def _country_sections(content):
-    sections = re.findall(r'<section id="([^"]+)"(.*?)</section>', content, re.DOTALL)
-    return {
-        section_id: [html.unescape(name) for name in re.findall(r"<li><a [^>]*>([^<]+)</a>", body)]
-        for section_id, body in sections
-    }
-
-
 def test_the_countries_page_lists_the_participating_states_in_the_seeds_order(client, seed_text):
     seed = seed_children(
         seed_menu_lines(seed_text), "Participating States", "Asian Partners for Co-operation"
@@ -353,7 +346,7 @@ def test_the_countries_page_lists_the_participating_states_in_the_seeds_order(cl
     seed = [name.removesuffix(" – OSCE Chairpersonship 2025") for name in seed]
     response = client.get("/countries/")
     assert response.status_code == 200
-    sections = _country_sections(response.content.decode())
+    sections = country_sections(response.content.decode())
     assert sections["participating-states"] == seed
     assert sections["participating-states"].index("Belgium") < sections[
         "participating-states"
@@ -362,7 +355,7 @@ def test_the_countries_page_lists_the_participating_states_in_the_seeds_order(cl
 
 def test_the_countries_page_lists_the_partner_groups_after_the_states(client):
     response = client.get("/countries/")
-    sections = _country_sections(response.content.decode())
+    sections = country_sections(response.content.decode())
     assert list(sections) == [
         "participating-states",
         "asian-partners-for-co-operation",

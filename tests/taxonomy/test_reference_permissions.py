@@ -14,33 +14,26 @@ from reversion.models import Version
 
 from institutions.models import Structure
 from taxonomy.models import Chairpersonship, Country, CountryGroup, FieldOfWork, Meeting, Place
-from tests.press import test_workflow_permissions as workflow
-from tests.press.test_workflow_permissions import (
+from tests.helpers import users
+from tests.helpers.admin_forms import admin_url, change_url, form_data, form_errors, shown_form_data
+from tests.helpers.reference import IMPORT_URL
+from tests.helpers.trees import tree_columns
+from tests.helpers.users import (
     KEEPING_REFERENCE_DATA,
     SITE_ADMINS,
-    change_url,
     client_for,
-    form_data,
-    form_errors,
     make_user,
     sent_to_login,
-    shown_form_data,
 )
 
 pytestmark = pytest.mark.django_db
 
-IMPORT_URL = reverse("admin:taxonomy_country_import")
 KOSOVO_CSV = "name,slug,group,iso_code\nKosovo,kosovo,participating-states,XK\n"
 
 
 # The role matrix's fixtures: ``role`` runs each test once per role, ``actor`` is its client.
-role = workflow.role
-actor = workflow.actor
-
-
-def admin_url(model, view, *args):
-    opts = model._meta
-    return reverse(f"admin:{opts.app_label}_{opts.model_name}_{view}", args=args)
+role = users.role
+actor = users.actor
 
 
 def model_id(model):
@@ -254,14 +247,6 @@ TREES = {
     Meeting: ("media-conferences", "summit-meetings"),
     Structure: ("mission-to-moldova", "institutions"),
 }
-
-
-def tree_columns(model):
-    return list(
-        model.objects.order_by("tree_id", "lft").values_list(
-            "pk", "parent_id", "tree_id", "lft", "rght", "level"
-        )
-    )
 
 
 @pytest.mark.parametrize("model", list(TREES), ids=model_id)

@@ -14,7 +14,7 @@ from institutions.models import Structure
 from press.models import Release
 from taxonomy import trees
 from taxonomy.models import Country, FieldOfWork, Meeting, MenuItem
-from tests.factories import field
+from tests.helpers.factories import field
 
 pytestmark = pytest.mark.django_db
 
