@@ -5,6 +5,8 @@ import re
 from html.parser import HTMLParser
 from urllib.parse import urlsplit
 
+# One list for the sanitiser's tests (tests/press/test_sanitise.py), the pages' tests
+# (tests/test_xss.py) and the admin's (tests/press/test_workflow_publishing.py): by name.
 XSS_PAYLOADS = {
     "script tag": "<script>alert('xss')</script>",
     "script tag with source": '<script src="https://evil.example/x.js"></script>',
@@ -51,7 +53,48 @@ XSS_PAYLOADS = {
     # Payloads aimed at the pages rather than at the sanitiser: breaking out of an attribute,
     # the title or a textarea, entities and NULs inside a scheme or a tag name, text that is
     # markup only if a page forgot to escape it, and template syntax.
+    "short script tag": "<script>alert(1)</script>",
+    "img onerror unquoted": "<img src=x onerror=alert(1)>",
+    "svg onload alone": "<svg onload=alert(1)>",
+    "attribute breakout into a script": '"><script>alert(1)</script>',
+    "single-quoted attribute breakout": "' onmouseover='alert(1)",
+    "double-quoted attribute breakout": '" onmouseover="alert(1)" x="',
+    "title breakout": "</title><script>alert(1)</script>",
+    "textarea breakout": "</textarea><script>alert(1)</script>",
+    "short javascript link": '<a href="javascript:alert(1)">x</a>',
+    "javascript link with an encoded tab": '<a href="jav&#x09;ascript:alert(1)">x</a>',
+    "javascript link with one entity": '<a href="&#106;avascript:alert(1)">x</a>',
+    "javascript link with a space and mixed case": '<a href=" JaVaScRiPt:alert(1)">x</a>',
+    "javascript address as text": "javascript:alert(1)",
+    "iframe srcdoc short": '<iframe srcdoc="<script>alert(1)</script>"></iframe>',
+    "style expression on a div": '<div style="width: expression(alert(1))">x</div>',
+    "style element importing javascript": '<style>@import "javascript:alert(1)";</style>',
+    "math mglyph mutation": (
+        "<math><mtext><table><mglyph><style><img src=x onerror=alert(1)></style></mglyph>"
+    ),
+    "button formaction": '<form><button formaction="javascript:alert(1)">x</button></form>',
+    "object with an html data address": (
+        '<object data="data:text/html,<script>alert(1)</script>"></object>'
+    ),
+    "body onload unquoted": "<body onload=alert(1)>",
+    "script tag split by a script tag": "<<script>script>alert(1)<</script>/script>",
+    "escaped script tag as text": "&lt;script&gt;alert(1)&lt;/script&gt;",
+    "NUL in a tag name": "<scr\x00ipt>alert(1)</script>",
+    "base javascript href": '<base href="javascript:alert(1)//">',
+    "template syntax": "{{ 7*7 }}{% debug %}",
 }
+# The payloads that are text to a browser as they stand, not markup: they would run only
+# where a page put them unescaped inside a tag, an address or a template. No checker can
+# find markup in them; they test the escaping. (A NUL breaks the tag name for browsers too.)
+AS_TEXT = {
+    "single-quoted attribute breakout",
+    "double-quoted attribute breakout",
+    "javascript address as text",
+    "escaped script tag as text",
+    "NUL in a tag name",
+    "template syntax",
+}
+
 SAFE_SCHEMES = {"", "http", "https", "mailto"}
 # Tags that can run script, load other documents or restyle the page: never in a page.
 DANGEROUS_TAGS = {
