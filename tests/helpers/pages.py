@@ -89,6 +89,7 @@ def assert_menu(response):
     assert "Structures and institutions" in sections
     assert "Countries" in sections
     assert ("Secretariat", "/structures/secretariat/") in menu.links()
+    assert ("Participating States", "/countries/#participating-states") in menu.links()
 
 
 def card_titles(response):
