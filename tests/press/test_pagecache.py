@@ -34,6 +34,7 @@ from taxonomy.models import Country, FieldOfWork, Place
 from tests.helpers.admin_forms import change_url, form_errors, post_change, shown_form_data
 from tests.helpers.queries import CACHED_PAGE_QUERIES
 from tests.helpers.users import PUBLISHERS, client_for, make_user
+from tests.helpers.waiting import wait_until
 
 pytestmark = pytest.mark.django_db
 
@@ -836,7 +837,32 @@ def in_threads(view, count):
     return threads, responses
 
 
-def test_concurrent_visitors_of_a_missing_page_wait_for_one_render():
+class LockWatch:
+    """The cache as press.pagecache uses it, noting each request that finds another's
+    render under way (its lock taken already), and so waits for it."""
+
+    def __init__(self, cache):
+        self._cache = cache
+        self.waiting = []  # the lock each waiting request found taken
+
+    def add(self, key, *args, **kwargs):
+        added = self._cache.add(key, *args, **kwargs)
+        if not added and key.endswith(":computing"):
+            self.waiting.append(key)
+        return added
+
+    def __getattr__(self, name):
+        return getattr(self._cache, name)
+
+
+@pytest.fixture
+def lock_watch(monkeypatch):
+    watch = LockWatch(pagecache.cache)
+    monkeypatch.setattr(pagecache, "cache", watch)
+    return watch
+
+
+def test_concurrent_visitors_of_a_missing_page_wait_for_one_render(lock_watch):
     pagecache.versions()  # the versions exist, as on a live site after its first request
     calls, started, release = [], threading.Event(), threading.Event()
     view = slow_view(calls, started, release)
@@ -845,18 +871,22 @@ def test_concurrent_visitors_of_a_missing_page_wait_for_one_render():
     assert started.wait(5)
     for thread in threads[1:]:
         thread.start()
-    time.sleep(0.2)  # the other three are waiting for the first render
+    # The other three find the first render's lock and wait for it, rendering nothing.
+    wait_until(lambda: len(lock_watch.waiting) == 3, what="the other three to wait")
+    assert calls == ["/press-releases/"]
     release.set()
     for thread in threads:
         thread.join(10)
 
+    assert not any(thread.is_alive() for thread in threads)
+    assert len(set(lock_watch.waiting)) == 1  # all three waited on the one render
     assert calls == ["/press-releases/"]
     assert {response.status_code for response in responses} == {200}
     assert {response.content for response in responses} == {b"rendered for /press-releases/"}
     assert len({response["ETag"] for response in responses}) == 1
 
 
-def test_a_render_not_for_the_cache_lets_the_waiting_visitors_render_their_own():
+def test_a_render_not_for_the_cache_lets_the_waiting_visitors_render_their_own(lock_watch):
     pagecache.versions()
     calls, started, release = [], threading.Event(), threading.Event()
     view = slow_view(calls, started, release, status=404)
@@ -865,11 +895,13 @@ def test_a_render_not_for_the_cache_lets_the_waiting_visitors_render_their_own()
     assert started.wait(5)
     for thread in threads[1:]:
         thread.start()
-    time.sleep(0.2)
+    wait_until(lambda: len(lock_watch.waiting) == 2, what="the other two to wait")
+    assert len(calls) == 1
     release.set()
     for thread in threads:
         thread.join(10)
 
+    assert not any(thread.is_alive() for thread in threads)
     assert len(calls) == 3  # nothing to wait for: each answered for itself
     assert {response.status_code for response in responses} == {404}
 
