@@ -26,6 +26,5 @@ def assert_no_query_per_release(few, many, what="the page"):
     """``few`` and ``many`` are the queries of one page showing a few releases and showing
     many: as many queries both times, so none runs per release shown."""
     assert len(few) == len(many), (
-        f"{what}: {len(few)} queries with a few releases, {len(many)} with many",
-        many,
+        f"{what}: {len(few)} queries with a few releases, {len(many)} with many: {many}"
     )
