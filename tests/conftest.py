@@ -1,28 +1,146 @@
-"""Fixtures shared by every test: the reference data, a clean cache, data builders."""
+"""Fixtures shared by every test: the reference data, a clean cache, data builders.
+
+The test database is made once a session, with the reference data; most tests roll back
+what they wrote. For speed, without changing what any test sees:
+
+- a transactional test (live server) commits, and pytest-django flushes the database
+  after it: the next test that uses the database finds the session's data copied back
+  (``Snapshot``), not loaded again.
+"""
 
 import io
 import json
 import logging
+import sqlite3
 from pathlib import Path
 
 import pytest
+from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
+from django.db import connection, transaction
 
 from institutions.reference import load_reference_data
 from osce_site.observability import JSONFormatter
+from taxonomy import freshness
 
 from .helpers import factories
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED_SEED = ROOT.parent / "shared" / "seeds" / "minsk-group-statement-2021-09-24.txt"
 SAMPLE_SEED = ROOT / "press" / "sample_pages" / "minsk-group-statement-2021-09-24.txt"
+DATABASE_FIXTURES = {"db", "transactional_db", "live_server", "django_db_reset_sequences"}
+FLUSHING_FIXTURES = {"transactional_db", "live_server", "django_db_reset_sequences"}
+
+
+class Snapshot:
+    """The test database as the migrations and the reference data left it, to put back
+    after a test that flushed it.
+
+    SQLite: a copy of the whole database in memory (SQLite's backup API, both ways).
+    PostgreSQL: each table's rows as JSON, written back by ``json_populate_recordset``,
+    which turns every value back into its column's type, one query a table. Either way
+    the versions (``taxonomy.freshness``) start again under new tokens, as after a flush,
+    so nothing cached for another state can be taken for this one. The migrations' own
+    rows (the editorial groups) come back too, which loading the reference data again
+    into the flushed database did not give.
+    """
+
+    def __init__(self):
+        self.copy = None  # SQLite
+        self.rows = {}  # PostgreSQL: {table: its rows as a JSON array}
+        self.tables = connection.introspection.django_table_names(
+            only_existing=True, include_views=False
+        )
+        if connection.vendor == "sqlite":
+            connection.ensure_connection()
+            self.copy = sqlite3.connect(":memory:")
+            connection.connection.backup(self.copy)
+            return
+        with connection.cursor() as cursor:
+            for table in self.tables:
+                if table == freshness.TABLE:
+                    continue
+                cursor.execute(f"SELECT json_agg(t)::text FROM {_quoted(table)} AS t")
+                rows = cursor.fetchone()[0]
+                if rows:
+                    self.rows[table] = rows
+
+    def restore(self):
+        if self.copy is not None:
+            connection.ensure_connection()
+            self.copy.backup(connection.connection)
+        else:
+            # Foreign keys are checked at commit (Django makes them deferrable): the
+            # tables are emptied and filled in any order.
+            with transaction.atomic(), connection.cursor() as cursor:
+                cursor.execute(" ".join(f"DELETE FROM {_quoted(t)};" for t in self.tables))
+                for table, rows in self.rows.items():
+                    cursor.execute(
+                        f"INSERT INTO {_quoted(table)} SELECT * FROM "
+                        f"json_populate_recordset(NULL::{_quoted(table)}, %s::json)",
+                        [rows],
+                    )
+        with connection.cursor() as cursor:
+            cursor.execute(f"DELETE FROM {_quoted(freshness.TABLE)}")
+        # The flush's post_migrate made the content types again under other ids, and
+        # cached those.
+        ContentType.objects.clear_cache()
+
+
+def _quoted(name):
+    return connection.ops.quote_name(name)
+
+
+def _uses_database(item):
+    """Whether pytest-django gives ``item`` the test database."""
+    return bool(
+        item.get_closest_marker("django_db")
+        or DATABASE_FIXTURES & set(getattr(item, "fixturenames", ()))
+    )
+
+
+def _flushes(item):
+    """Whether pytest-django runs ``item`` as a TransactionTestCase (flushed after it)."""
+    marker = item.get_closest_marker("django_db")
+    if marker and (
+        (marker.args and marker.args[0])
+        or marker.kwargs.get("transaction")
+        or marker.kwargs.get("reset_sequences")
+    ):
+        return True
+    return bool(FLUSHING_FIXTURES & set(item.fixturenames))
+
+
+_snapshot = None  # taken when the test database is made
+_flushed = False  # set after a transactional test, until the snapshot is put back
 
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """Every test database starts with the reference data, as a real site does."""
+    global _snapshot
     with django_db_blocker.unblock():
         load_reference_data()
+        _snapshot = Snapshot()
+
+
+@pytest.fixture(autouse=True)
+def _data_back_after_a_flush(request, django_db_blocker):
+    """Before any fixture of the test writes: the database as the session started it, if
+    a transactional test flushed it since (pytest-django runs those after the others)."""
+    global _flushed
+    if _flushed and _uses_database(request.node) and not connection.in_atomic_block:
+        with django_db_blocker.unblock():
+            _snapshot.restore()
+        _flushed = False
+    yield
+    _flushed = _flushed or _flushes(request.node)
+
+
+@pytest.fixture
+def reference_data(transactional_db):
+    """For tests that commit (live server), so run as transactional tests: the reference
+    data is there all the same, put back after the flush of the one before."""
 
 
 @pytest.fixture(autouse=True)
@@ -47,12 +165,6 @@ def seed_text(seed_path):
 @pytest.fixture
 def make_release(db):
     return factories.make_release
-
-
-@pytest.fixture
-def reference_data(transactional_db):
-    """For tests that flush the database (live server): load the reference data again."""
-    load_reference_data()
 
 
 @pytest.fixture
