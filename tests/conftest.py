@@ -5,7 +5,8 @@ what they wrote. For speed, without changing what any test sees:
 
 - a transactional test (live server) commits, and pytest-django flushes the database
   after it: the next test that uses the database finds the session's data copied back
-  (``Snapshot``), not loaded again.
+  (``Snapshot``), not loaded again;
+- data that several tests of a module read is made once for the module (``module_db``).
 """
 
 import io
@@ -113,6 +114,7 @@ def _flushes(item):
 
 _snapshot = None  # taken when the test database is made
 _flushed = False  # set after a transactional test, until the snapshot is put back
+_module_data = None  # the module whose shared data (module_db) is there now
 
 
 @pytest.fixture(scope="session")
@@ -141,6 +143,42 @@ def _data_back_after_a_flush(request, django_db_blocker):
 def reference_data(transactional_db):
     """For tests that commit (live server), so run as transactional tests: the reference
     data is there all the same, put back after the flush of the one before."""
+
+
+@pytest.fixture(scope="module")
+def module_db(request, django_db_setup, django_db_blocker):
+    """One transaction around a module's tests, for data made once for all of them.
+
+    A module-scoped fixture that requests this one writes its data inside it (under
+    ``django_db_blocker.unblock()``); each test still runs in a savepoint of its own
+    (pytest-django's ``db``), so it finds the module's data as it was made, and the data
+    goes when the module is done. Only for tests that use ``db``: a transactional test
+    commits, and flushes the database after it. A test of the module that does not ask
+    for it must come before the first that does (else it fails, saying so).
+    """
+    global _module_data
+    with django_db_blocker.unblock():
+        block = transaction.atomic()
+        block.__enter__()
+    _module_data = request.module.__name__
+    try:
+        yield
+    finally:
+        _module_data = None
+        with django_db_blocker.unblock():
+            transaction.set_rollback(True)
+            block.__exit__(None, None, None)
+
+
+@pytest.fixture(autouse=True)
+def _module_data_asked_for(request):
+    """A test that runs while its module's shared data is there must have asked for it."""
+    if _module_data is not None and "module_db" not in request.fixturenames:
+        pytest.fail(
+            f"{request.node.name} would run on the data {_module_data} shares among its "
+            "tests (module_db) without asking for it: put it before the first that does",
+            pytrace=False,
+        )
 
 
 @pytest.fixture(autouse=True)

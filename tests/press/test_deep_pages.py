@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from press.finder import Finder, cursor, parse_cursor
 from press.models import Release
+from tests.helpers import factories
 
 pytestmark = pytest.mark.django_db
 
@@ -27,10 +28,15 @@ LINK = re.compile(r'<a rel="(prev|next)" href="([^"]*)"')
 CARD_TITLE = re.compile(r'<h3 class="card__title"><a href="[^"]*">([^<]*)</a>')
 
 
-@pytest.fixture
-def archive(make_release):
+@pytest.fixture(scope="module")
+def archive(module_db, django_db_blocker):
     """67 published releases (4 pages), many sharing a moment so ids break the ties, and
-    a draft and a scheduled release that no page may show."""
+    a draft and a scheduled release that no page may show: made once for the module."""
+    with django_db_blocker.unblock():
+        _make_archive(factories.make_release)
+
+
+def _make_archive(make_release):
     # Yesterday's noon: today's is still to come in the morning, and would be scheduled.
     yesterday = timezone.now() - dt.timedelta(days=1)
     noon = yesterday.replace(hour=12, minute=0, second=0, microsecond=0)
@@ -70,6 +76,13 @@ def walk(client, path, first_query, rel):
         if href is None:
             return pages
         response = client.get(href if href.startswith("/") else f"{path}{href}")
+
+
+# Before the tests on the archive, which is made once for them (module_db).
+def test_cursors_round_trip_to_the_microsecond(make_release):
+    moment = dt.datetime(2021, 9, 24, 10, 30, 15, 123457, tzinfo=dt.UTC)
+    release = make_release(published_at=moment)
+    assert parse_cursor(cursor(release)) == (moment, release.pk)
 
 
 @pytest.mark.parametrize("sort", ["newest", "oldest"])
@@ -154,12 +167,6 @@ def test_a_search_by_relevance_pages_by_number(client, archive):
         f"/press-releases/?q=release&sort=relevance&page=2&after={cursor(someone)}"
     )
     assert titles(ignored) == titles(by_number)
-
-
-def test_cursors_round_trip_to_the_microsecond(make_release):
-    moment = dt.datetime(2021, 9, 24, 10, 30, 15, 123457, tzinfo=dt.UTC)
-    release = make_release(published_at=moment)
-    assert parse_cursor(cursor(release)) == (moment, release.pk)
 
 
 @pytest.mark.parametrize("page", [2, 4])

@@ -39,9 +39,15 @@ STATUSES = [Release.Status.PUBLISHED] * 6 + [
 WORDS = ["election", "border", "media", "water", "gender", "youth"]
 
 
-@pytest.fixture
-def archive(db):
-    """Sixty releases of every status over the reference data, some scheduled for later."""
+@pytest.fixture(scope="module")
+def archive(module_db, django_db_blocker):
+    """Sixty releases of every status over the reference data, some scheduled for later:
+    made once for the module's tests."""
+    with django_db_blocker.unblock():
+        return _make_archive()
+
+
+def _make_archive():
     chooser = random.Random(15)
     fields = list(FieldOfWork.objects.all())
     sources = list(Structure.objects.all())
@@ -106,6 +112,16 @@ def sql_order(finder):
     if finder.sort == "oldest":
         return list(queryset.order_by("published_at", "pk").values_list("pk", flat=True))
     return list(queryset.newest_first().values_list("pk", flat=True))
+
+
+# Before the tests on the archive, which is made once for them (module_db).
+def test_a_snapshot_is_built_in_a_fixed_number_of_queries(make_release, django_assert_num_queries):
+    """Whatever the archive's size: each relation is read whole, grouped, once."""
+    for count in (3, 25):
+        for _ in range(count):
+            make_release(fields=("human-rights",), countries=("moldova",))
+        with django_assert_num_queries(INDEX_BUILD):
+            engine.build()
 
 
 def test_the_index_gives_the_releases_and_the_order_sql_gives(archive):
@@ -206,15 +222,6 @@ def test_a_snapshot_holds_only_published_and_scheduled_releases(archive):
     )
     assert list(snapshot.times) == sorted(snapshot.times)
     assert snapshot.memory() > 0
-
-
-def test_a_snapshot_is_built_in_a_fixed_number_of_queries(make_release, django_assert_num_queries):
-    """Whatever the archive's size: each relation is read whole, grouped, once."""
-    for count in (3, 25):
-        for _ in range(count):
-            make_release(fields=("human-rights",), countries=("moldova",))
-        with django_assert_num_queries(INDEX_BUILD):
-            engine.build()
 
 
 def test_the_country_facet_lists_countries_as_the_menu_does(archive):
