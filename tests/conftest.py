@@ -6,7 +6,9 @@ what they wrote. For speed, without changing what any test sees:
 - a transactional test (live server) commits, and pytest-django flushes the database
   after it: the next test that uses the database finds the session's data copied back
   (``Snapshot``), not loaded again;
-- data that several tests of a module read is made once for the module (``module_db``).
+- data that several tests of a module read is made once for the module (``module_db``);
+- commands run in other processes get a copy of the test database
+  (``reference_database``), not a new one put through every migration.
 """
 
 import io
@@ -118,12 +120,29 @@ _module_data = None  # the module whose shared data (module_db) is there now
 
 
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup, django_db_blocker):
+def django_db_setup(request, django_db_setup, django_db_blocker):
     """Every test database starts with the reference data, as a real site does."""
     global _snapshot
     with django_db_blocker.unblock():
         load_reference_data()
         _snapshot = Snapshot()
+    template = None
+    if connection.vendor == "postgresql" and any(
+        "reference_database" in getattr(item, "fixturenames", ()) for item in request.session.items
+    ):
+        # What reference_database copies (PostgreSQL copies a database's files in a
+        # tenth of a second). Nothing may be connected to the database a copy is made
+        # from, and nothing is yet.
+        template = f"{connection.settings_dict['NAME']}_reference"
+        with django_db_blocker.unblock():
+            connection.close()
+            _on_the_server(f'DROP DATABASE IF EXISTS "{template}"')
+            _on_the_server(
+                f'CREATE DATABASE "{template}" TEMPLATE "{connection.settings_dict["NAME"]}"'
+            )
+    yield
+    if template:
+        _on_the_server(f'DROP DATABASE IF EXISTS "{template}"')
 
 
 @pytest.fixture(autouse=True)
@@ -179,6 +198,52 @@ def _module_data_asked_for(request):
             "tests (module_db) without asking for it: put it before the first that does",
             pytrace=False,
         )
+
+
+@pytest.fixture(scope="session")
+def reference_database(request):
+    """A copy of the test database as the session started it (migrations and reference
+    data), for commands run in other processes, in place of migrating a new database:
+    ``reference_database(target)`` writes the SQLite file ``target``, or on PostgreSQL
+    creates the database named ``target`` beside the test database. The tests that use
+    it are database tests (``django_db``), so that pytest-django makes the database."""
+    if not any(_uses_database(item) for item in request.session.items):
+        pytest.fail("reference_database copies the test database: mark the test django_db")
+    request.getfixturevalue("django_db_setup")
+
+    def copy(target):
+        if connection.vendor == "sqlite":
+            copied = sqlite3.connect(target)
+            try:
+                _snapshot.copy.backup(copied)
+            finally:
+                copied.close()
+        else:
+            name = connection.settings_dict["NAME"]
+            _on_the_server(f'CREATE DATABASE "{target}" TEMPLATE "{name}_reference"')
+
+    return copy
+
+
+def _on_the_server(sql):
+    """Run ``sql`` on the PostgreSQL server outside any transaction (CREATE and DROP
+    DATABASE refuse to run in one)."""
+    import psycopg2
+
+    db = connection.settings_dict
+    admin = psycopg2.connect(
+        dbname="postgres",
+        user=db["USER"] or None,
+        password=db["PASSWORD"] or None,
+        host=db["HOST"] or None,
+        port=db["PORT"] or None,
+    )
+    admin.autocommit = True
+    try:
+        with admin.cursor() as cursor:
+            cursor.execute(sql)
+    finally:
+        admin.close()
 
 
 @pytest.fixture(autouse=True)

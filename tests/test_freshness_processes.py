@@ -24,6 +24,9 @@ from pathlib import Path
 import pytest
 from django.db import connection
 
+# The servers' database is a copy of the test database (reference_database).
+pytestmark = pytest.mark.django_db
+
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
 GUNICORN = str(Path(sys.executable).parent / "gunicorn")
@@ -39,8 +42,9 @@ def free_port():
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory):
-    """A migrated site in a folder of its own, with the reference data and the sample page."""
+def site(tmp_path_factory, reference_database):
+    """A migrated site in a folder of its own, with the reference data (a copy of the test
+    database's, as migrate and load_reference_data leave it) and the sample page."""
     if connection.vendor != "sqlite":
         pytest.skip("the servers use a SQLite file of their own: run once, on the SQLite run")
     folder = tmp_path_factory.mktemp("site")
@@ -53,12 +57,8 @@ def site(tmp_path_factory):
     production = {name: value for name, value in env.items() if name != "DEBUG"}
     production.update(SECRET_KEY=secrets.token_urlsafe(50), ALLOWED_HOSTS="localhost")
     manage(production, "collectstatic", "--noinput", "--verbosity", "0")  # as make serve does
-    for command in (
-        ["migrate", "--noinput"],
-        ["load_reference_data"],
-        ["import_releases", str(SAMPLE)],
-    ):
-        manage(env, *command)
+    reference_database(folder / "db.sqlite3")
+    manage(env, "import_releases", str(SAMPLE))
     page = SAMPLE.read_text(encoding="utf-8")
     page = page.replace("Statement by the Co-Chairs of the OSCE Minsk Group", NEW_TITLE)
     page = page.replace("24 September 2021", "1 December 2026")

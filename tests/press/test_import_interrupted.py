@@ -217,9 +217,10 @@ def generated(names):
 
 class Database:
     """A database of the run's kind for the subprocesses: a SQLite file, or a new database
-    on the PostgreSQL server the tests use."""
+    on the PostgreSQL server the tests use; a copy of the migrated test database with the
+    reference data (``reference_database``)."""
 
-    def __init__(self, var):
+    def __init__(self, var, reference_database):
         self.env = {
             name: value
             for name, value in os.environ.items()
@@ -233,9 +234,12 @@ class Database:
             PYTHONUNBUFFERED="1",
         )
         self.name = None
-        if connection.vendor == "postgresql":
+        if connection.vendor == "sqlite":
+            var.mkdir(parents=True)
+            reference_database(var / "db.sqlite3")
+        else:
             self.name = f"osce_kill_{secrets.token_hex(4)}"
-            self._admin(f'CREATE DATABASE "{self.name}"')
+            reference_database(self.name)
             db = connection.settings_dict
             self.env["DATABASE_URL"] = (
                 f"postgres://{db['USER']}:{db['PASSWORD'] or ''}@{db['HOST'] or 'localhost'}"
@@ -286,12 +290,9 @@ class Database:
 
 
 @pytest.fixture
-def database(tmp_path):
-    database = Database(tmp_path / "var")
+def database(tmp_path, reference_database):
+    database = Database(tmp_path / "var", reference_database)
     try:
-        for command in (["migrate", "--noinput", "--verbosity", "0"], ["load_reference_data"]):
-            done = database.manage(*command)
-            assert done.returncode == 0, done.stderr[-3000:]
         yield database
     finally:
         database.remove()
