@@ -344,17 +344,26 @@ def kill_at_a_random_moment(database, folder):
     return None
 
 
+@pytest.fixture(scope="module")
+def clean_import(module_db, django_db_blocker, tmp_path_factory):
+    """The generated pages, and what a clean import of them gives (here, in the test
+    database): made once for the killed imports below."""
+    folder = tmp_path_factory.mktemp("pages")
+    with django_db_blocker.unblock():
+        generated_pages(folder)
+        _, err, error = run(folder)
+        assert error is None, err
+        clean = snapshot()
+    assert len(clean["releases"]) == PAGES
+    return folder, clean
+
+
 @pytest.mark.django_db
 @pytest.mark.parametrize("kill", [kill_inside_a_page, kill_at_a_random_moment])
-def test_a_killed_import_leaves_whole_pages_and_a_second_run_finishes_it(tmp_path, database, kill):
-    folder = tmp_path / "pages"
-    folder.mkdir()
-    generated_pages(folder)
-    # What a clean import of the same pages gives (here, in the test database).
-    _, err, error = run(folder)
-    assert error is None, err
-    clean = snapshot()
-    assert len(clean["releases"]) == PAGES
+def test_a_killed_import_leaves_whole_pages_and_a_second_run_finishes_it(
+    clean_import, database, kill
+):
+    folder, clean = clean_import
 
     whole = kill(database, folder)
 
