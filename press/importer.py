@@ -18,7 +18,7 @@ from django.utils.html import escape
 
 from institutions.models import Structure
 from taxonomy.models import Country, FieldOfWork, Meeting, Place
-from taxonomy.names import display_case, make_slug, name_key
+from taxonomy.names import display_case, free_slug, make_slug, name_key
 
 from .html import sanitise
 from .models import Release
@@ -310,19 +310,16 @@ class Importer:
             limit = model._meta.get_field("name").max_length
             if len(name) > limit:
                 raise PageError(f"the {what} “{name[:60]}…” is longer than {limit} characters")
-            term = model(name=name, slug=self._free_slug(model, name), **extra)
+
+            def taken(slug):
+                return model._default_manager.filter(slug=slug).exists()
+
+            slug = free_slug(make_slug(name)[:180] or "term", taken)
+            term = model(name=name, slug=slug, **extra)
             term.save()
             lookup[name_key(name)] = term
             notes.append(f"created the {what} “{name}”: review it in the admin")
         return term
-
-    @staticmethod
-    def _free_slug(model, name):
-        base = make_slug(name)[:180] or "term"
-        slug, number = base, 2
-        while model._default_manager.filter(slug=slug).exists():
-            slug, number = f"{base}-{number}", number + 1
-        return slug
 
     def _save(self, page, name):
         notes = []

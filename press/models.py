@@ -16,7 +16,7 @@ from institutions.models import Structure
 from osce_site.links import slug_url
 from taxonomy import trees
 from taxonomy.models import Country, FieldOfWork, Meeting, Place
-from taxonomy.names import make_slug
+from taxonomy.names import free_slug, make_slug
 
 from .html import sanitise
 
@@ -383,7 +383,7 @@ class Release(models.Model):
     def unique_slug(self):
         """A slug from the title; a title used before gets the date, then a number."""
         base = make_slug(self.title)[:180] or "release"
-        candidates = [base, f"{base}-{timezone.localtime(self.published_at):%Y-%m-%d}"]
+        dated = f"{base}-{timezone.localtime(self.published_at):%Y-%m-%d}"
         taken = set(
             Release.objects.filter(slug__startswith=base)
             .exclude(pk=self.pk)
@@ -393,13 +393,9 @@ class Release(models.Model):
             .exclude(release_id=self.pk)
             .values_list("old_slug", flat=True)
         )
-        for candidate in candidates:
-            if candidate not in taken:
-                return candidate
-        number = 2
-        while f"{candidates[1]}-{number}" in taken:
-            number += 1
-        return f"{candidates[1]}-{number}"
+        if base not in taken:
+            return base
+        return free_slug(dated, taken.__contains__)
 
 
 class SlugRedirect(models.Model):

@@ -40,6 +40,17 @@ def make_slug(text):
     return slugify(re.sub(r"[/&+]", " ", text))
 
 
+def free_slug(base, is_taken):
+    """``base``, else ``base-2``, ``base-3``…: the first slug ``is_taken`` says is free.
+
+    The one numbering rule for slugs that clash, for releases and for new terms alike.
+    """
+    slug, number = base, 2
+    while is_taken(slug):
+        slug, number = f"{base}-{number}", number + 1
+    return slug
+
+
 def display_case(text):
     """Turn "NEW YORK" or "BOSNIA AND HERZEGOVINA" into "New York", "Bosnia and Herzegovina".
 
