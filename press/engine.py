@@ -36,12 +36,15 @@ from taxonomy.models import Country, FieldOfWork, Meeting
 
 from .models import LISTED_TERMS, Release, load_terms
 from .pagecache import cached_once
-from .search import search
+from .search import best_first, ranks_by_index, search
 
 EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 MICROSECOND = dt.timedelta(microseconds=1)
 SNAPSHOT_TIMEOUT = 60 * 60 * 24  # a new version makes a snapshot unreachable long before
 SEARCHES_KEPT = 256  # recent searches' matches kept per process, per snapshot
+# A search narrowed to this many releases or fewer is ranked among them alone, in one query.
+RANKED_AMONG = 2000
+FIRST_RANKED = 200  # how many of a search's best matches the first read takes
 
 FACETS = ("field", "source", "country", "type")  # what the finder offers to choose from
 # The facets the index keeps, each with the tree model whose subtrees fold in, and the
@@ -258,10 +261,20 @@ class Index:
         )
 
     def ranking(self, snapshot, query, using="default"):
-        """The positions matching ``query``, best match first (then newest first)."""
-        return self._kept(
-            ("ranking", id(snapshot), query), lambda: self._ranking(snapshot, query, using)
-        )
+        """The positions matching ``query``, best match first (then newest first), read
+        from the database as far as pages need them."""
+        return self._kept(("ranking", id(snapshot), query), lambda: Ranking(snapshot, query, using))
+
+    def ranked(self, answer, query, offset, size, using="default"):
+        """``size`` ids of ``answer`` from ``offset``, best match for ``query`` first.
+
+        A narrow answer is ranked among its own releases (one query, whatever the
+        archive's size); a wide one walks the search's whole ranking, which stops early.
+        """
+        if len(answer) <= RANKED_AMONG:
+            among = Release.objects.using(using).filter(pk__in=answer.ids())
+            return list(best_first(among, query)[offset : offset + size])
+        return answer.ranked(self.ranking(answer.snapshot, query, using), offset, size)
 
     def _kept(self, key, compute):
         with self._lock:
@@ -284,12 +297,48 @@ class Index:
         ids = self._searched(query, using).values_list("pk", flat=True)
         return BitMap(positions(snapshot.spots, ids))
 
-    def _ranking(self, snapshot, query, using):
-        rows = self._searched(query, using).values_list("pk", "rank")
-        ranked = sorted(
-            (-(rank or 0), -spot) for pk, rank in rows if (spot := spot_of(snapshot.spots, pk)) >= 0
-        )
-        return [-spot for _rank, spot in ranked]
+
+class Ranking:
+    """A search's positions, best match first, read in growing slices and kept.
+
+    With the RUM index a slice reads only its rows, so the first page of a common word
+    costs a few hundred rows, not every match; without it the first slice takes every match
+    (``ts_rank`` must see them all to know the best).
+    """
+
+    def __init__(self, snapshot, query, using):
+        self.spots = []
+        self._snapshot = snapshot
+        self._ids = best_first(Release.objects.using(using).published_or_scheduled(), query)
+        self._read = 0
+        self._done = False
+        self._whole = not ranks_by_index(using)
+        self._lock = threading.Lock()
+
+    def __iter__(self):
+        index = 0
+        while True:
+            spots = self.spots
+            while index < len(spots):
+                yield spots[index]
+                index += 1
+            if self._done:
+                return
+            self._read_more()
+
+    def _read_more(self):
+        with self._lock:
+            if self._done:
+                return
+            if self._whole:
+                ids = list(self._ids)
+            else:
+                size = max(FIRST_RANKED, self._read * 3)
+                ids = list(self._ids[self._read : self._read + size])
+            self._read += len(ids)
+            self._done = self._whole or len(ids) < size
+            spots = self._snapshot.spots
+            self.spots = self.spots + positions(spots, ids)
 
 
 INDEX = Index()
@@ -358,6 +407,10 @@ class Answer:
 
     def oldest(self, offset, size):
         return [self.snapshot.ids[spot] for spot in self.matching[offset : offset + size]]
+
+    def ids(self):
+        """The matching releases' ids."""
+        return [self.snapshot.ids[spot] for spot in self.matching]
 
     def ranked(self, order, offset, size):
         """``size`` ids from ``offset`` in the search's own order (best match first)."""

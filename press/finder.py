@@ -307,8 +307,7 @@ class Finder:
         if self.sort == "oldest":
             return answer.oldest(offset, size)
         if self.sort == "relevance":
-            ranking = engine.INDEX.ranking(answer.snapshot, self.query, self.using)
-            return answer.ranked(ranking, offset, size)
+            return engine.INDEX.ranked(answer, self.query, offset, size, self.using)
         return answer.newest(offset, size)
 
     def step_ids(self, direction, position, size):

@@ -2,11 +2,13 @@
 
 On PostgreSQL, the stored and GIN-indexed ``search_vector`` (title weighted above body,
 kept by a trigger) is matched with ``websearch_to_tsquery``: words, "quoted phrases" and
--excluded words, ranked by ``ts_rank``. SQLite gets a simpler fallback that reads the same
-syntax and matches words and phrases anywhere in the title or body. Snippets are cut and
-highlighted here, in Python, from the page's twenty results only.
+-excluded words, ranked by ``ts_rank``, or, where the RUM index is (migration 0008), by
+its distance ``<=>``, read best first from the index. SQLite gets a simpler fallback that
+reads the same syntax and matches words and phrases anywhere in the title or body.
+Snippets are cut and highlighted here, in Python, from the page's twenty results only.
 """
 
+import functools
 import re
 from dataclasses import dataclass, field
 from html import unescape
@@ -17,6 +19,7 @@ from django.utils.html import escape, strip_tags
 from django.utils.safestring import mark_safe
 
 SEARCH_CONFIG = "english"
+RANK_INDEX = "release_search_rank"  # press/migrations/0008_search_rank_index.py
 TEXT_OUTPUT = models.TextField()
 _TOKEN = re.compile(r'(-?)"([^"]*)"?|(-?)(\S+)')
 
@@ -40,6 +43,39 @@ def parse(query):
             continue
         (terms.exclude if negated else terms.include).append(text)
     return terms
+
+
+@functools.cache
+def ranks_by_index(alias):
+    """Whether the database ``alias`` has the RUM index: asked once a process."""
+    connection = connections[alias]
+    if connection.vendor != "postgresql":
+        return False
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_indexes WHERE indexname = %s", [RANK_INDEX])
+        return cursor.fetchone() is not None
+
+
+def best_first(queryset, query):
+    """The ids of ``queryset``'s matches for ``query``, best match first, then newest.
+
+    With the RUM index the order is its distance, so a slice reads only its rows from the
+    index; elsewhere the rank of :func:`search`, computed for every match.
+    """
+    if ranks_by_index(queryset.db):
+        ts_query = SearchQuery(query, search_type="websearch", config=SEARCH_CONFIG)
+        distance = models.Func(
+            models.F("search_vector"),
+            ts_query,
+            template="%(expressions)s",
+            arg_joiner=" <=> ",
+            output_field=models.FloatField(),
+        )
+        ordered = queryset.filter(search_vector=ts_query).alias(distance=distance)
+        ordered = ordered.order_by("distance", "-published_at", "-pk")
+    else:
+        ordered = search(queryset, query).order_by("-rank", "-published_at", "-pk")
+    return ordered.values_list("pk", flat=True)
 
 
 def search(queryset, query):
