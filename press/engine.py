@@ -36,7 +36,7 @@ from taxonomy.models import Country, FieldOfWork, Meeting
 
 from .models import LISTED_TERMS, Release, load_terms
 from .pagecache import cached_once
-from .search import best_first, ranks_by_index, search
+from .search import best_first, nearest, ranks_by_index, search
 
 EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 MICROSECOND = dt.timedelta(microseconds=1)
@@ -301,18 +301,21 @@ class Index:
 class Ranking:
     """A search's positions, best match first, read in growing slices and kept.
 
-    With the RUM index a slice reads only its rows, so the first page of a common word
-    costs a few hundred rows, not every match; without it the first slice takes every match
-    (``ts_rank`` must see them all to know the best).
+    With the RUM index a slice reads only its rows in the index's order, so the first page
+    of a common word costs a few hundred rows, not every match. Each slice is read from the
+    top, three times longer than the last; its last run of equal distances may go on past
+    it, so only the runs before it count, ordered newest first within each. Without the
+    index the first read ranks every match (``ts_rank`` must see them all).
     """
 
     def __init__(self, snapshot, query, using):
         self.spots = []
         self._snapshot = snapshot
-        self._ids = best_first(Release.objects.using(using).published_or_scheduled(), query)
-        self._read = 0
+        self._matches = Release.objects.using(using).published_or_scheduled()
+        self._query = query
+        self._limit = 0
         self._done = False
-        self._whole = not ranks_by_index(using)
+        self._by_index = ranks_by_index(using)
         self._lock = threading.Lock()
 
     def __iter__(self):
@@ -330,15 +333,21 @@ class Ranking:
         with self._lock:
             if self._done:
                 return
-            if self._whole:
-                ids = list(self._ids)
-            else:
-                size = max(FIRST_RANKED, self._read * 3)
-                ids = list(self._ids[self._read : self._read + size])
-            self._read += len(ids)
-            self._done = self._whole or len(ids) < size
             spots = self._snapshot.spots
-            self.spots = self.spots + positions(spots, ids)
+            if not self._by_index:
+                self.spots = positions(spots, best_first(self._matches, self._query))
+                self._done = True
+                return
+            self._limit = max(FIRST_RANKED, self._limit * 3)
+            rows = list(nearest(self._matches, self._query)[: self._limit])
+            self._done = len(rows) < self._limit
+            if not self._done:
+                last = rows[-1][1]
+                rows = [row for row in rows if row[1] != last]
+            ranked = sorted(
+                (distance, -spot) for pk, distance in rows if (spot := spot_of(spots, pk)) >= 0
+            )
+            self.spots = [-spot for _distance, spot in ranked]
 
 
 INDEX = Index()

@@ -57,25 +57,28 @@ def ranks_by_index(alias):
 
 
 def best_first(queryset, query):
-    """The ids of ``queryset``'s matches for ``query``, best match first, then newest.
-
-    With the RUM index the order is its distance, so a slice reads only its rows from the
-    index; elsewhere the rank of :func:`search`, computed for every match.
-    """
+    """The ids of ``queryset``'s matches for ``query``, best match first, then newest:
+    the finder's relevance order, every match ranked."""
     if ranks_by_index(queryset.db):
-        ts_query = SearchQuery(query, search_type="websearch", config=SEARCH_CONFIG)
-        distance = models.Func(
-            models.F("search_vector"),
-            ts_query,
-            template="%(expressions)s",
-            arg_joiner=" <=> ",
-            output_field=models.FloatField(),
-        )
-        ordered = queryset.filter(search_vector=ts_query).alias(distance=distance)
-        ordered = ordered.order_by("distance", "-published_at", "-pk")
+        ordered = nearest(queryset, query).order_by("distance", "-published_at", "-pk")
     else:
         ordered = search(queryset, query).order_by("-rank", "-published_at", "-pk")
     return ordered.values_list("pk", flat=True)
+
+
+def nearest(queryset, query):
+    """``(id, distance)`` of ``queryset``'s matches in the RUM index's order (nearest, so
+    best, first): a slice reads only its rows. Ties come in no set order."""
+    ts_query = SearchQuery(query, search_type="websearch", config=SEARCH_CONFIG)
+    distance = models.Func(
+        models.F("search_vector"),
+        ts_query,
+        template="%(expressions)s",
+        arg_joiner=" <=> ",
+        output_field=models.FloatField(),
+    )
+    matches = queryset.filter(search_vector=ts_query).annotate(distance=distance)
+    return matches.order_by("distance").values_list("pk", "distance")
 
 
 def search(queryset, query):

@@ -5,6 +5,7 @@ production database would plan them: the first page of any filter walks an index
 never reads the whole release table.
 """
 
+import os
 import re
 from datetime import date
 
@@ -13,8 +14,10 @@ from django.core.management import call_command
 from django.db import connection
 from django.http import QueryDict
 
+from press.engine import FIRST_RANKED
 from press.finder import Finder
 from press.models import Release
+from press.search import nearest, ranks_by_index
 
 pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
 
@@ -73,8 +76,10 @@ def test_every_finder_query_uses_an_index_at_100000_releases(archive, capsys):
     assert "release_search" in plans["search"]
     assert "release_search" in plans["search by relevance"]
 
-    # The same archive (generating it is most of this test's minute): deep pages.
+    # The same archive (generating it is most of this test's minute): deep pages, and the
+    # best matches of a common word read from the RUM index where it is installed.
     check_deep_pages(capsys)
+    check_best_matches_first(capsys)
 
 
 def check_deep_pages(capsys):
@@ -90,3 +95,19 @@ def check_deep_pages(capsys):
     with capsys.disabled():
         print(f"\n-- deep page 4,000: its rows by id\n{text}")
     assert not re.search(r"Seq Scan on press_release\b(?!_)", text), text
+
+
+def check_best_matches_first(capsys):
+    """The first slice of a common word's ranking reads the RUM index in its order: no
+    sort of every match. Without RUM, PostgreSQL ranks with ts_rank and this is not asked."""
+    ranks_by_index.cache_clear()
+    if not ranks_by_index(connection.alias):
+        assert not os.environ.get("CI"), "CI installs RUM (.ci/run)"
+        return
+    best = nearest(Release.objects.published_or_scheduled(), "security")
+    text = best[:FIRST_RANKED].explain()
+    with capsys.disabled():
+        print(f"\n-- the best {FIRST_RANKED} matches of a common word\n{text}")
+    assert "Index Scan using release_search_rank" in text, text
+    assert "Order By: (search_vector <=>" in text, text
+    assert "Sort Key" not in text, text
