@@ -20,6 +20,10 @@ from django.utils.safestring import mark_safe
 
 SEARCH_CONFIG = "english"
 RANK_INDEX = "release_search_rank"  # press/migrations/0008_search_rank_index.py
+CREATE_RANK_INDEX = (
+    f"CREATE INDEX IF NOT EXISTS {RANK_INDEX} "
+    "ON press_release USING rum (search_vector rum_tsvector_ops)"
+)
 TEXT_OUTPUT = models.TextField()
 _TOKEN = re.compile(r'(-?)"([^"]*)"?|(-?)(\S+)')
 

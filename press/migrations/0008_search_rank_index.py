@@ -11,12 +11,9 @@ A database owner who adds it later runs the two statements below (README, "Searc
 
 from django.db import DatabaseError, migrations, transaction
 
-INDEX_NAME = "release_search_rank"
+from press.search import CREATE_RANK_INDEX, RANK_INDEX
+
 CREATE_EXTENSION = "CREATE EXTENSION IF NOT EXISTS rum"
-CREATE_INDEX = (
-    f"CREATE INDEX IF NOT EXISTS {INDEX_NAME} "
-    "ON press_release USING rum (search_vector rum_tsvector_ops)"
-)
 
 
 def create(apps, schema_editor):
@@ -32,12 +29,12 @@ def create(apps, schema_editor):
             schema_editor.execute(CREATE_EXTENSION)
     except DatabaseError:
         return  # not a superuser here: the owner may add it later
-    schema_editor.execute(CREATE_INDEX)
+    schema_editor.execute(CREATE_RANK_INDEX)
 
 
 def drop(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(f"DROP INDEX IF EXISTS {INDEX_NAME}")
+        schema_editor.execute(f"DROP INDEX IF EXISTS {RANK_INDEX}")
 
 
 class Migration(migrations.Migration):

@@ -20,7 +20,9 @@ from django.utils.html import escape
 
 from institutions.models import Structure
 from press.management import demo_releases as demo
+from press.management.commands import generate_demo_releases
 from press.models import Release
+from press.search import RANK_INDEX, ranks_by_index
 from taxonomy.models import FieldOfWork
 
 pytestmark = pytest.mark.django_db
@@ -262,3 +264,16 @@ def test_without_reference_data_it_says_what_to_load():
 def test_a_count_that_is_not_a_positive_number_is_refused(count):
     with pytest.raises(CommandError, match="count"):
         call_command("generate_demo_releases", "--count", count, stdout=io.StringIO())
+
+
+def test_a_large_run_builds_the_ranking_index_again_at_its_end(monkeypatch):
+    """The RUM index is set aside for a large run and is there again afterwards."""
+    if not ranks_by_index(connection.alias):
+        pytest.skip("no RUM index on this database")
+    monkeypatch.setattr(generate_demo_releases, "REBUILD_RANK_INDEX_FROM", 10)
+    out = run(12)
+
+    assert "building the search ranking's index again" in out
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_indexes WHERE indexname = %s", [RANK_INDEX])
+        assert cursor.fetchone() is not None
