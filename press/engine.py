@@ -322,8 +322,9 @@ class Ranking:
     With the RUM index a slice reads only its rows in the index's order, so the first page
     of a common word costs a few hundred rows, not every match. Each slice is read from the
     top, three times longer than the last; its last run of equal distances may go on past
-    it, so only the runs before it count, ordered newest first within each. Without the
-    index the first read ranks every match (``ts_rank`` must see them all).
+    it, so only the runs before it count, ordered newest first within each. A third read
+    ranks every match at once, as the first does without the index (``ts_rank`` must see
+    them all).
     """
 
     def __init__(self, snapshot, query, using):
@@ -352,7 +353,9 @@ class Ranking:
             if self._done:
                 return
             spots = self._snapshot.spots
-            if not self._by_index:
+            if not self._by_index or self._limit >= FIRST_RANKED * 3:
+                # Without the index, or a third read (long runs of equal distances): every
+                # match at once, ties ordered in SQL, costs less than more slices.
                 self.spots = positions(spots, best_first(self._matches, self._query))
                 self._done = True
                 return

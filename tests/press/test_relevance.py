@@ -141,14 +141,14 @@ def test_a_wide_search_reads_its_best_rows_first(ranking_way, ceasefires, monkey
     with CaptureQueriesContext(connection) as queries:
         first = finder.page_ids(1, 2)
 
-    # Read from the top, three rows, then nine... until two pages' worth are sure (a run
-    # of equal distances at a slice's end may go on past it).
+    # Read from the top, three rows, then nine, in the index's order alone (a run of equal
+    # distances at a slice's end may go on past it); a third read ranks every match.
     ranked = [q["sql"].rstrip() for q in queries if "<=>" in q["sql"]]
-    assert ranked, "the ranking was read"
-    assert [sql.rsplit("LIMIT", 1)[-1].strip() for sql in ranked] == [
-        str(3 * 3**n) for n in range(len(ranked))
-    ], ranked
-    assert all("published_at" not in sql.split("ORDER BY", 1)[1] for sql in ranked), ranked
+    slices = [sql for sql in ranked if "published_at" not in sql.split("ORDER BY", 1)[1]]
+    assert slices, "the ranking was read in slices"
+    assert [sql.rsplit("LIMIT", 1)[-1].strip() for sql in slices] == ["3", "9"][: len(slices)]
+    assert ranked[: len(slices)] == slices
+    assert len(ranked) - len(slices) <= 1, ranked
     assert first == oracle(ranking_way, "ceasefire")[:2]
 
 
