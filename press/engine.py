@@ -37,7 +37,7 @@ from taxonomy.models import Country, FieldOfWork, Meeting
 
 from .models import LISTED_TERMS, Release, load_terms
 from .pagecache import cached_once
-from .search import best_first, nearest, ranks_by_index, search
+from .search import best_first, every_match_plan, nearest, ranks_by_index, search
 
 EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 MICROSECOND = dt.timedelta(microseconds=1)
@@ -312,7 +312,8 @@ class Index:
         return search(Release.objects.using(using).published_or_scheduled(), query).order_by()
 
     def _matches(self, snapshot, query, using):
-        ids = self._searched(query, using).values_list("pk", flat=True)
+        with every_match_plan(using):
+            ids = list(self._searched(query, using).values_list("pk", flat=True))
         return BitMap(positions(snapshot.spots, ids))
 
 

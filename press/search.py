@@ -10,11 +10,12 @@ Snippets are cut and highlighted here, in Python, from the page's twenty results
 
 import functools
 import re
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from html import unescape
 
 from django.contrib.postgres.search import SearchQuery, SearchRank
-from django.db import connections, models
+from django.db import connections, models, transaction
 from django.utils.html import escape, strip_tags
 from django.utils.safestring import mark_safe
 
@@ -47,6 +48,36 @@ def parse(query):
             continue
         (terms.exclude if negated else terms.include).append(text)
     return terms
+
+
+# Work memory for reading a search's whole match set: enough for an exact bitmap of the
+# release table's pages at 1,000,000 releases (PostgreSQL's default, 4 MB, is not).
+MATCHES_WORK_MEM = "64MB"
+
+
+@contextmanager
+def every_match_plan(alias):
+    """Plan the next queries to read every match of a search through the GIN index.
+
+    Why: for a word found in most releases PostgreSQL's planner prefers reading the whole
+    table, which unpacks every release's vector (1.8 s for a common word at 1,000,000
+    releases, against 1.0 s through the index); and with 4 MB of work memory the index's
+    bitmap turns lossy and the same unpacking happens page by page. The settings hold for
+    these queries alone and are put back after.
+    """
+    connection = connections[alias]
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with transaction.atomic(using=alias), connection.cursor() as cursor:
+        cursor.execute("SELECT current_setting('work_mem'), current_setting('enable_seqscan')")
+        previous = cursor.fetchone()
+        change = "SELECT set_config('work_mem', %s, true), set_config('enable_seqscan', %s, true)"
+        cursor.execute(change, [MATCHES_WORK_MEM, "off"])
+        try:
+            yield
+        finally:
+            cursor.execute(change, previous)
 
 
 @functools.cache

@@ -11,7 +11,7 @@ from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connection, models
 
 from press.models import Release
-from press.search import Terms, parse, search, snippet
+from press.search import MATCHES_WORK_MEM, Terms, every_match_plan, parse, search, snippet
 from tests.helpers.pages import assert_menu, card_titles, main
 
 pytestmark = pytest.mark.django_db
@@ -405,3 +405,18 @@ def test_search_annotates_a_rank_on_either_database(make_release):
 
     assert [release.title for release in ranked] == ["Ceasefire talks", "Observers gathered"]
     assert ranked[0].rank > ranked[1].rank
+
+
+@postgres_only
+def test_reading_every_match_plans_through_the_index_then_puts_the_settings_back(db):
+    def setting(name):
+        with connection.cursor() as cursor:
+            cursor.execute(f"SHOW {name}")
+            return cursor.fetchone()[0]
+
+    before = setting("work_mem"), setting("enable_seqscan")
+    with every_match_plan(connection.alias):
+        assert (setting("work_mem"), setting("enable_seqscan")) == (MATCHES_WORK_MEM, "off")
+        plan = search(Release.objects.all(), "ceasefire").values_list("pk").explain()
+        assert "Seq Scan on press_release" not in plan, plan
+    assert (setting("work_mem"), setting("enable_seqscan")) == before
