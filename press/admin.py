@@ -12,12 +12,13 @@ import difflib
 import reversion
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from reversion.admin import VersionAdmin
 from reversion.models import Version
 
@@ -26,7 +27,7 @@ from taxonomy import trees
 from taxonomy.admin_ids import SafeAutocomplete, check_ids
 from taxonomy.models import FieldOfWork
 
-from .models import Attachment, EditorialScope, Release, SlugRedirect
+from .models import Attachment, EditorialScope, EmbargoLink, Release, SlugRedirect
 
 Status = Release.Status
 PUBLISHING_STATES = {Status.PUBLISHED, Status.UNPUBLISHED}
@@ -295,3 +296,113 @@ class EditorialScopeAdmin(SafeAutocomplete, admin.ModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("user").prefetch_related("sources")
+
+
+class EmbargoLinkForm(forms.ModelForm):
+    class Meta:
+        model = EmbargoLink
+        fields = ["release", "recipient", "expires_at"]
+
+    def clean_release(self):
+        release = self.cleaned_data["release"]
+        if release.is_published():
+            raise ValidationError("This release is public already: share its own address.")
+        return release
+
+    def clean_expires_at(self):
+        expires_at = self.cleaned_data["expires_at"]
+        if expires_at <= timezone.now():
+            raise ValidationError("Choose a moment in the future.")
+        return expires_at
+
+
+@admin.register(EmbargoLink)
+class EmbargoLinkAdmin(admin.ModelAdmin):
+    """Publishers give journalists a draft under embargo, withdraw it, and see its uses.
+
+    Only publishers (and site admins): a link shows a release to people outside the
+    organisation before it is public, which is a decision to publish.
+    """
+
+    form = EmbargoLinkForm
+    list_display = ["release", "recipient", "state", "expires_at", "use_count", "created_by"]
+    list_select_related = ["release", "created_by"]
+    search_fields = ["recipient", "release__title"]
+    autocomplete_fields = ["release"]
+    readonly_fields = ["address", "state", "created_by", "created_at", "revoked_at", "uses"]
+    actions = ["withdraw"]
+
+    def has_module_permission(self, request):
+        return can_publish(request.user)
+
+    def has_view_permission(self, request, obj=None):
+        return can_publish(request.user)
+
+    def has_add_permission(self, request):
+        return can_publish(request.user)
+
+    def has_change_permission(self, request, obj=None):
+        return can_publish(request.user)
+
+    def has_delete_permission(self, request, obj=None):
+        return can_publish(request.user)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(use_count=Count("uses"))
+
+    def get_fields(self, request, obj=None):
+        if obj is None:
+            return ["release", "recipient", "expires_at"]
+        return ["release", "recipient", "expires_at", *self.readonly_fields]
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)
+        url = request.build_absolute_uri(obj.get_absolute_url())
+        self.message_user(request, format_html("The link for {}: {}", obj.recipient, url))
+
+    @admin.display(description="Link")
+    def address(self, link):
+        return format_html("<code>{}</code>", link.get_absolute_url())
+
+    @admin.display(description="State")
+    def state(self, link):
+        if link.revoked_at:
+            return "Withdrawn"
+        if link.release.is_published():
+            return "Release public (leads to its page)"
+        return "Live" if link.is_live() else "Expired"
+
+    @admin.display(description="Uses", ordering="use_count")
+    def use_count(self, link):
+        return link.use_count
+
+    @admin.display(description="Openings")
+    def uses(self, link):
+        rows = link.uses.all()[:50]
+        return (
+            format_html(
+                "<ul>{}</ul>",
+                format_html_join(
+                    "",
+                    "<li>{} · {} · {} · {}</li>",
+                    (
+                        (
+                            timezone.localtime(u.at).strftime("%Y-%m-%d %H:%M"),
+                            u.outcome,
+                            u.address or "?",
+                            u.user_agent,
+                        )
+                        for u in rows
+                    ),
+                ),
+            )
+            if rows
+            else "None yet"
+        )
+
+    @admin.action(description="Withdraw the selected links")
+    def withdraw(self, request, queryset):
+        count = queryset.filter(revoked_at__isnull=True).update(revoked_at=timezone.now())
+        self.message_user(request, f"{count} link(s) withdrawn.", messages.SUCCESS)

@@ -1,13 +1,16 @@
 """Press releases, news items and statements, and the one rule of what the public sees."""
 
+import datetime as dt
 from pathlib import PurePosixPath
 
 from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
+from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models.indexes import Index
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django_prose_editor.fields import ProseEditorField
@@ -480,3 +483,78 @@ class EditorialScope(models.Model):
             return None
         scope = cls.objects.filter(user_id=user.pk).prefetch_related("sources").first()
         return list(scope.sources.all()) if scope else None
+
+
+def default_embargo_expiry():
+    return timezone.now() + EmbargoLink.DEFAULT_LIFETIME
+
+
+class EmbargoLink(models.Model):
+    """A link that shows a release before it is public, to journalists under embargo.
+
+    Why a row and a signature both: the address carries the row's id signed with the
+    site's key (no one can guess another), and the row can be withdrawn, expires, and
+    counts its uses. The link dies when the release is published: it then leads to the
+    public page.
+    """
+
+    DEFAULT_LIFETIME = dt.timedelta(days=7)
+    SALT = "press.embargo"
+
+    release = models.ForeignKey(Release, on_delete=models.CASCADE, related_name="embargo_links")
+    recipient = models.CharField(
+        max_length=200, help_text="Who it is for, e.g. “Reuters, Vienna desk”: shown in the log."
+    )
+    expires_at = models.DateTimeField(
+        default=default_embargo_expiry, help_text="After this the link shows nothing."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    revoked_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = "embargo link"
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.release} — for {self.recipient}"
+
+    def get_absolute_url(self):
+        return reverse("press:embargo", args=[self.token()])
+
+    def token(self):
+        return signing.dumps(self.pk, salt=self.SALT, compress=True)
+
+    @classmethod
+    def from_token(cls, token):
+        """The link ``token`` names, or None when it is not one of ours."""
+        try:
+            pk = signing.loads(token, salt=cls.SALT)
+        except signing.BadSignature:
+            return None
+        return cls.objects.select_related("release").filter(pk=pk).first()
+
+    def is_live(self, now=None):
+        return self.revoked_at is None and (now or timezone.now()) < self.expires_at
+
+
+class EmbargoUse(models.Model):
+    """One opening of an embargo link: when, from where, by what."""
+
+    link = models.ForeignKey(EmbargoLink, on_delete=models.CASCADE, related_name="uses")
+    at = models.DateTimeField(auto_now_add=True)
+    address = models.GenericIPAddressField(null=True)
+    user_agent = models.CharField(max_length=300, blank=True)
+    outcome = models.CharField(max_length=20)  # shown, expired, withdrawn, published
+
+    class Meta:
+        ordering = ["-at"]
+
+    def __str__(self):
+        return f"{self.link}: {self.outcome} at {self.at:%Y-%m-%d %H:%M}"

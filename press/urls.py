@@ -29,6 +29,7 @@ urlpatterns = [
             ("meetings", "meeting"),
         ]
     ),
+    path("embargo/<str:token>/", views.embargo_preview, name="embargo"),
     path("healthz", views.healthz, name="healthz"),
     path("robots.txt", views.robots_txt, name="robots"),
     path(

@@ -3,13 +3,14 @@
 Every release a visitor can reach starts from ``Release.objects.published()``.
 """
 
+import logging
 from dataclasses import dataclass
 from functools import cached_property
 
 from django.core.paginator import InvalidPage, Page, Paginator
 from django.db import DatabaseError, connection
 from django.http import Http404, HttpResponse
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
 from django.views.decorators.cache import never_cache
@@ -17,11 +18,20 @@ from django.views.decorators.http import require_GET
 from django.views.generic import DetailView, ListView, TemplateView
 
 from institutions.models import Structure
+from osce_site.security import client_address
 from taxonomy import trees
 from taxonomy.models import Chairpersonship, Country, FieldOfWork, Meeting, OldAddress
 
 from .finder import Finder, cursor, parse_cursor
-from .models import LISTED_TERMS, EditorialScope, Release, SlugRedirect, load_terms
+from .models import (
+    LISTED_TERMS,
+    EditorialScope,
+    EmbargoLink,
+    EmbargoUse,
+    Release,
+    SlugRedirect,
+    load_terms,
+)
 from .moved import moved_location, moved_permanently
 from .search import snippet
 
@@ -349,3 +359,46 @@ def robots_txt(request):
     sitemap = request.build_absolute_uri("/sitemap.xml")
     lines = ["User-agent: *", "Disallow: /admin/", f"Sitemap: {sitemap}", ""]
     return HttpResponse("\n".join(lines), content_type="text/plain")
+
+
+embargo_log = logging.getLogger("press.embargo")
+
+
+@never_cache
+@require_GET
+def embargo_preview(request, token):
+    """A release not yet public, shown through an embargo link: no login, not indexed,
+    stored by no cache, every opening logged. Once the release is public the link leads
+    to its page; withdrawn or expired, it shows only that (410)."""
+    link = EmbargoLink.from_token(token)
+    if link is None:
+        raise Http404("No such link.")
+    release = link.release
+    if release.is_published():
+        outcome = "published"
+    elif link.revoked_at is not None:
+        outcome = "withdrawn"
+    elif not link.is_live():
+        outcome = "expired"
+    else:
+        outcome = "shown"
+    EmbargoUse.objects.create(
+        link=link,
+        address=client_address(request),
+        user_agent=request.headers.get("User-Agent", "")[:300],
+        outcome=outcome,
+    )
+    embargo_log.info(
+        "embargo link %s (%s) for release %s: %s", link.pk, link.recipient, release.pk, outcome
+    )
+    if outcome == "published":
+        return redirect(release.get_absolute_url())
+    if outcome == "shown":
+        load_terms([release])
+        context = {"release": release, "embargo": link, "breadcrumbs": [], "related": []}
+        response = render(request, "press/release_embargo.html", context)
+    else:
+        response = render(request, "press/embargo_gone.html", {"outcome": outcome}, status=410)
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    response["Referrer-Policy"] = "no-referrer"  # the link's address leaves with no click
+    return response
