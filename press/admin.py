@@ -12,6 +12,7 @@ import difflib
 import reversion
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
 from django.shortcuts import get_object_or_404
@@ -287,8 +288,19 @@ class SlugRedirectAdmin(admin.ModelAdmin):
 
 @admin.register(EditorialScope)
 class EditorialScopeAdmin(SafeAutocomplete, admin.ModelAdmin):
+    """Site admins limit writers to sources. The writer is picked from a list of the active
+    staff (a newsroom's few dozen people), not the users' autocomplete: that would need the
+    right to see every account, which site admins do not have."""
+
     list_display = ["user", "source_names"]
-    autocomplete_fields = ["user", "sources"]
+    autocomplete_fields = ["sources"]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "user":
+            kwargs["queryset"] = (
+                get_user_model().objects.filter(is_staff=True, is_active=True).order_by("username")
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     @admin.display(description="Sources")
     def source_names(self, scope):
