@@ -32,6 +32,7 @@ urlpatterns = [
     path("embargo/<str:token>/", views.embargo_preview, name="embargo"),
     path("healthz", views.healthz, name="healthz"),
     path("robots.txt", views.robots_txt, name="robots"),
+    path("favicon.ico", views.favicon, name="favicon"),
     path(
         "sitemap.xml",
         cached(index),

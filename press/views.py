@@ -11,6 +11,7 @@ from django.core.paginator import InvalidPage, Page, Paginator
 from django.db import DatabaseError, connection
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
 from django.views.decorators.cache import never_cache
@@ -355,9 +356,15 @@ def healthz(request):
 
 
 @require_GET
+@require_GET
+def favicon(request):
+    """Browsers and feed readers ask ``/favicon.ico`` whatever the page links: the icon."""
+    return redirect(static("img/favicon-32.png"), permanent=True)
+
+
 def robots_txt(request):
     sitemap = request.build_absolute_uri("/sitemap.xml")
-    lines = ["User-agent: *", "Disallow: /admin/", f"Sitemap: {sitemap}", ""]
+    lines = ["User-agent: *", "Disallow: /admin/", "Disallow: /embargo/", f"Sitemap: {sitemap}", ""]
     return HttpResponse("\n".join(lines), content_type="text/plain")
 
 

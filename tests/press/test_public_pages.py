@@ -631,3 +631,18 @@ def test_sitemap_lists_published_releases_and_term_pages_only(client, make_relea
     ]:
         assert f"http://testserver{term_url}" in locations
     assert len(locations) == len(set(locations))
+
+
+def test_every_page_names_its_icons_and_favicon_ico_leads_to_one(client):
+    page = client.get("/").content.decode()
+    for name in ("img/favicon.svg", "img/favicon-32.png", "img/apple-touch-icon.png"):
+        assert f"/static/{name}" in page, name
+
+    response = client.get("/favicon.ico")
+
+    assert response.status_code == 301
+    assert response.url == "/static/img/favicon-32.png"
+
+
+def test_robots_keeps_crawlers_out_of_embargo_links(client):
+    assert "Disallow: /embargo/" in client.get("/robots.txt").content.decode().splitlines()
