@@ -48,8 +48,7 @@ class ReleaseFeed(Feed):
         if location is not None:
             raise Moved(location)
         if finder.errors:
-            errors = [f"{field}: {' '.join(messages)}" for field, messages in finder.errors.items()]
-            raise BadRequest("; ".join(errors))
+            raise BadRequest("; ".join(finder.problems()))
         return finder
 
     def title(self, finder):

@@ -126,6 +126,17 @@ def _local_midnight(day):
     return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
 
 
+def in_words(items):
+    """ "a, b or c": choices as a sentence says them."""
+    items = list(items)
+    return ", ".join(items[:-1]) + " or " + items[-1] if len(items) > 1 else "".join(items)
+
+
+REAL_DATE = {"invalid": "Enter a real date, for example 2024-03-31."}
+# How an error names a value: the label of its control, where that alone would not do.
+ERROR_LABELS = {"date_from": "From date", "date_to": "To date"}
+
+
 class ReleaseFilter(filters.FilterSet):
     SORTS = [("newest", "Newest first"), ("oldest", "Oldest first"), ("relevance", "Relevance")]
 
@@ -142,17 +153,50 @@ class ReleaseFilter(filters.FilterSet):
         ],
     )
     field = TermFilter(
-        label="Field of work", queryset=FieldOfWork.objects.all(), method="filter_field"
+        label="Field of work",
+        queryset=FieldOfWork.objects.all(),
+        method="filter_field",
+        error_messages={"invalid_choice": "There is no field of work “%(value)s”."},
     )
-    country = TermFilter(label="Country", queryset=Country.objects.all(), method="filter_country")
-    source = TermFilter(label="Source", queryset=Structure.objects.all(), method="filter_source")
+    country = TermFilter(
+        label="Country",
+        queryset=Country.objects.all(),
+        method="filter_country",
+        error_messages={"invalid_choice": "There is no country “%(value)s”."},
+    )
+    source = TermFilter(
+        label="Source",
+        queryset=Structure.objects.all(),
+        method="filter_source",
+        error_messages={"invalid_choice": "There is no source “%(value)s”."},
+    )
     type = filters.MultipleChoiceFilter(
-        label="Type", choices=Release.Type.choices, method="filter_type"
+        label="Type",
+        choices=Release.Type.choices,
+        method="filter_type",
+        error_messages={
+            "invalid_choice": "There is no type “%(value)s”: choose "
+            + in_words(label.lower() for _value, label in Release.Type.choices)
+            + "."
+        },
     )
-    date_from = filters.DateFilter(label="From", method="filter_from", widget=DateInput)
-    date_to = filters.DateFilter(label="To", method="filter_to", widget=DateInput)
+    date_from = filters.DateFilter(
+        label="From", method="filter_from", widget=DateInput, error_messages=REAL_DATE
+    )
+    date_to = filters.DateFilter(
+        label="To", method="filter_to", widget=DateInput, error_messages=REAL_DATE
+    )
     sort = filters.ChoiceFilter(
-        label="Sort by", choices=SORTS, method="sort_in_index", empty_label=None, null_label=None
+        label="Sort by",
+        choices=SORTS,
+        method="sort_in_index",
+        empty_label=None,
+        null_label=None,
+        error_messages={
+            "invalid_choice": "There is no order “%(value)s”: choose "
+            + in_words(label.lower() for _value, label in SORTS)
+            + "."
+        },
     )
 
     class Meta:
@@ -256,6 +300,17 @@ class Finder:
     @property
     def errors(self):
         return self.filterset.form.errors
+
+    def problems(self):
+        """Each refused value's error, named as the page names its control ("From date:
+        Enter a real date…"), never by the parameter's name."""
+        fields = self.form.fields
+        return [
+            f"{ERROR_LABELS.get(name) or (fields[name].label if name in fields else name)}: "
+            f"{message}"
+            for name, messages in self.errors.items()
+            for message in messages
+        ]
 
     @property
     def query(self):

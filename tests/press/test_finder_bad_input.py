@@ -56,39 +56,47 @@ def releases(make_release):
 CASES = {
     "unknown-field": (
         "field=nowhere",
-        "field: Select a valid choice. nowhere is not one of the available choices.",
+        "Field of work: There is no field of work “nowhere”.",
         "type=news",
     ),
     "unknown-country": (
         "country=nowhere",
-        "country: Select a valid choice. nowhere is not one of the available choices.",
+        "Country: There is no country “nowhere”.",
         "type=news",
     ),
     "unknown-source": (
         "source=nowhere",
-        "source: Select a valid choice. nowhere is not one of the available choices.",
+        "Source: There is no source “nowhere”.",
         "type=news",
     ),
     "one-good-one-unknown-field": (
         "field=policing&field=nowhere",
-        "field: Select a valid choice. nowhere is not one of the available choices.",
+        "Field of work: There is no field of work “nowhere”.",
         "type=news",
     ),
-    "impossible-date": ("date_from=2021-13-45", "date_from: Enter a valid date.", "type=news"),
-    "not-a-date": ("date_to=yesterday", "date_to: Enter a valid date.", "type=news"),
+    "impossible-date": (
+        "date_from=2021-13-45",
+        "From date: Enter a real date, for example 2024-03-31.",
+        "type=news",
+    ),
+    "not-a-date": (
+        "date_to=yesterday",
+        "To date: Enter a real date, for example 2024-03-31.",
+        "type=news",
+    ),
     "end-before-start": (
         "date_from=2024-03-02&date_to=2024-03-01",
-        "date_to: The end date is before the start date.",
+        "To date: The end date is before the start date.",
         "type=news",
     ),
     "year-0001": (
         "date_from=0001-01-01",
-        "date_from: Choose a date between 1970 and 2100.",
+        "From date: Choose a date between 1970 and 2100.",
         "type=news",
     ),
     "year-9999": (
         "date_to=9999-12-31",
-        "date_to: Choose a date between 1970 and 2100.",
+        "To date: Choose a date between 1970 and 2100.",
         "type=news",
     ),
     "page-0": ("page=0", "There is no page “0”", "type=news"),
@@ -97,27 +105,27 @@ CASES = {
     "page-minus-1": ("page=-1", "There is no page “-1”", "type=news"),
     "q-of-10000-characters": (
         "q=" + "x" * 10_000,
-        "q: Ensure this value has at most 200 characters (it has 10000).",
+        "Search: Ensure this value has at most 200 characters (it has 10000).",
         "type=news",
     ),
-    "nul-in-q": ("q=youth%00news", "q: Null characters are not allowed.", "type=news"),
-    "nul-as-a-slug": ("field=%00", "field:", "type=news"),
-    "nul-inside-a-slug": ("country=austria%00", "country:", "type=news"),
+    "nul-in-q": ("q=youth%00news", "Search: Null characters are not allowed.", "type=news"),
+    "nul-as-a-slug": ("field=%00", "Field of work:", "type=news"),
+    "nul-inside-a-slug": ("country=austria%00", "Country:", "type=news"),
     "unknown-sort": (
         "sort=loudest",
-        "sort: Select a valid choice. loudest is not one of the available choices.",
+        "Sort by: There is no order “loudest”: choose newest first, oldest first or relevance.",
         "type=news",
     ),
     "unknown-type": (
         "type=rumour",
-        "type: Select a valid choice. rumour is not one of the available choices.",
+        "Type: There is no type “rumour”: choose press release, news item or statement.",
         "field=youth",
     ),
     # 1,000 parameters is Django's limit for a query string: this one is just within it.
-    "field-repeated-1000-times": ("&".join(["field=human-rights"] * 1000), "field:", None),
+    "field-repeated-1000-times": ("&".join(["field=human-rights"] * 1000), "Field of work:", None),
     "too-many-fields": (
         urlencode([("field", "youth"), ("field", "policing")] * 11),
-        "field: Choose at most 20.",
+        "Field of work: Choose at most 20.",
         "type=news",
     ),
 }
@@ -165,7 +173,7 @@ def test_an_unknown_field_next_to_an_unknown_country_still_narrows_to_youth(clie
 
     assert response.status_code == 400
     assert card_titles(response) == [YOUTH]
-    assert "country:" in main(response).find(role="alert").text
+    assert "Country:" in main(response).find(role="alert").text
     # The valid choice stays ticked; the chip of the good value is there, not the bad one.
     assert main(response).find("input", id="field-youth").attrs.get("checked") == ""
     assert chips(response) == [("Youth", "/press-releases/")]
@@ -175,7 +183,7 @@ def test_the_field_repeated_1000_times_is_refused_and_the_list_is_whole(client, 
     response = client.get("/press-releases/?" + "&".join(["field=human-rights"] * 1000))
 
     assert response.status_code == 400
-    assert "field: Choose at most 20." in main(response).find(role="alert").text
+    assert "Field of work: Choose at most 20." in main(response).find(role="alert").text
     assert card_titles(response) == [OTHER, YOUTH]
 
 
