@@ -9,6 +9,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from tests.helpers.factories import make_release
+
 pytestmark = pytest.mark.e2e
 SECTION = "Structures and institutions"
 
@@ -84,3 +86,21 @@ def test_the_focus_ring_in_the_header_has_three_to_one(page):
     assert focused["name"] == "site-name", focused
     assert focused["width"] >= 2, focused
     assert contrast(rgb(focused["outline"]), rgb(focused["behind"])) >= 3, focused
+
+
+def test_a_reader_searches_from_the_header_with_the_keyboard(page):
+    make_release(title="Ceasefire monitors report from the line", days_ago=1)
+    make_release(title="Youth forum opens", days_ago=2)
+    page.goto("/countries/")
+
+    box = page.get_by_role("search").get_by_label("Search the releases")
+    box.focus()
+    page.keyboard.type("ceasefire")
+    page.keyboard.press("Enter")
+
+    expect(page).to_have_url(re.compile(r"/press-releases/\?q=ceasefire$"))
+    results = page.locator("#results")
+    expect(
+        results.get_by_role("link", name="Ceasefire monitors report from the line")
+    ).to_be_visible()
+    expect(results.get_by_role("link", name="Youth forum opens")).to_have_count(0)

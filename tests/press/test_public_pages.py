@@ -646,3 +646,28 @@ def test_every_page_names_its_icons_and_favicon_ico_leads_to_one(client):
 
 def test_robots_keeps_crawlers_out_of_embargo_links(client):
     assert "Disallow: /embargo/" in client.get("/robots.txt").content.decode().splitlines()
+
+
+@pytest.mark.parametrize("path", ["/", "/countries/", "/fields-of-work/"])
+def test_every_page_has_a_search_box_in_its_header_that_searches_the_releases(client, path):
+    header = page(client.get(path)).find("header", cls="site-header")
+    form = header.find("form", role="search")
+
+    assert form.attrs["action"] == "/press-releases/"
+    assert form.attrs["method"] == "get"
+    box = form.find("input", name="q")
+    assert form.find("label").attrs["for"] == box.attrs["id"]
+
+
+def test_the_finder_offers_a_skip_link_to_its_results(client):
+    found = page(client.get("/press-releases/"))
+
+    assert found.find("a", cls="skip-link", href="#results")
+    assert found.find("section", id="results")
+
+
+@pytest.mark.parametrize("path", ["/press-releases/", "/countries/ukraine/"])
+def test_a_finder_page_has_one_search_box_its_own(client, path):
+    boxes = page(client.get(path)).find_all("input", type="search")
+
+    assert [box.attrs["id"] for box in boxes] == ["id_q"]
