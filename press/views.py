@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from django.core.paginator import InvalidPage, Page, Paginator
-from django.db import DatabaseError, connection
+from django.db import DatabaseError, connection, models
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
@@ -317,6 +317,11 @@ class TermDetailView(FinderView):
         )
         if isinstance(self.term, Country):
             context["chair_years"] = [c.year for c in self.term.chairpersonships.all()]
+            operations = self.term.hosted_structures.filter(kind=Structure.Kind.FIELD_OPERATION)
+            # Open ones first, then the closed, most recently closed first.
+            context["field_operations"] = operations.order_by(
+                models.F("closed_on").desc(nulls_first=True), "name"
+            )
         return context
 
 

@@ -10,6 +10,7 @@ import time_machine
 from django.db import OperationalError, connection
 from django.utils import timezone
 
+from institutions.models import Structure
 from press.models import Release
 from press.sitemaps import ReleaseSitemap
 from taxonomy.models import FieldOfWork, Meeting
@@ -671,3 +672,31 @@ def test_a_finder_page_has_one_search_box_its_own(client, path):
     boxes = page(client.get(path)).find_all("input", type="search")
 
     assert [box.attrs["id"] for box in boxes] == ["id_q"]
+
+
+def test_a_country_page_lists_the_field_operations_it_hosts_open_ones_first(client):
+    moldova = Structure.objects.get(slug="mission-to-moldova")
+    closed = Structure.objects.create(
+        name="Mission to Moldova's predecessor",
+        slug="old-moldova-office",
+        kind=Structure.Kind.FIELD_OPERATION,
+        host_country=moldova.host_country,
+        opened_on=dt.date(1993, 2, 4),
+        closed_on=dt.date(1994, 1, 1),
+    )
+
+    found = page(client.get(moldova.host_country.get_absolute_url()))
+    section = found.find("section", aria_labelledby="operations-heading")
+    links = [(link.text, link.attrs["href"]) for link in section.find_all("a")]
+
+    assert links == [
+        ("Mission to Moldova", "/structures/mission-to-moldova/"),
+        (closed.name, "/structures/old-moldova-office/"),
+    ]
+    assert "(closed 1994)" in section.text
+
+
+def test_a_country_without_field_operations_shows_no_such_section(client):
+    found = page(client.get("/countries/austria/"))
+
+    assert not found.find_all("section", aria_labelledby="operations-heading")
