@@ -1,5 +1,7 @@
 """Every admin page an editor opens answers, and the menu entry form stores what it shows."""
 
+import re
+
 import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
@@ -129,3 +131,20 @@ def test_dashboard_lists_releases_waiting_for_review_and_scheduled(admin_client,
     assert waiting.title in html
     assert scheduled.title in html
     assert "Still a draft" not in html
+
+
+def test_the_dashboard_starts_with_what_needs_attention(admin_client, make_release):
+    make_release(title="Out next week", days_ago=-7)
+    make_release(title="Out yesterday", days_ago=1)
+    make_release(title="Out last month", days_ago=30)
+
+    html = admin_client.get(reverse("admin:index")).content.decode()
+
+    queue = html.index('id="review-queue"')
+    assert queue < html.index('class="app-press module')  # before the model links
+    recent = html[html.index("Recently published") :]
+    assert recent.index("Out yesterday") < recent.index("Out last month")
+    scheduled = html[html.index("<h3>Scheduled</h3>") : html.index("Recently published")]
+    assert "Out next week" in scheduled
+    assert "(Europe/Vienna)" in scheduled
+    assert re.search(r"goes out \d+ \w+ \d{4}, \d\d:\d\d CES?T", scheduled), scheduled

@@ -1,4 +1,5 @@
-"""The admin dashboard's review queue: what waits for a publisher, and what is scheduled."""
+"""The admin dashboard's first module: what waits for review, what is scheduled (with its
+time zone named), and what went out last."""
 
 from django import template
 from django.utils import timezone
@@ -6,6 +7,9 @@ from django.utils import timezone
 from press.models import EditorialScope, Release
 
 register = template.Library()
+
+
+RECENT = 5  # recently published releases on the dashboard
 
 
 @register.inclusion_tag("admin/press/review_queue.html", takes_context=True)
@@ -23,5 +27,9 @@ def review_queue(context, limit=10):
         "scheduled": releases.filter(
             status=Release.Status.PUBLISHED, published_at__gt=timezone.now()
         ).order_by("published_at")[:limit],
+        "recent": releases.filter(
+            status=Release.Status.PUBLISHED, published_at__lte=timezone.now()
+        ).order_by("-published_at")[:RECENT],
         "can_publish": user.has_perm("press.publish_release"),
+        "time_zone": timezone.get_current_timezone_name(),
     }
