@@ -77,7 +77,9 @@ class ReleaseForm(forms.ModelForm):
             self.fields["sources"].queryset = inside | Structure.objects.filter(pk__in=kept)
         if user and not can_publish(user) and "status" in self.fields:
             current = self.instance.status if self.instance.pk else Status.DRAFT
-            allowed = {Status.DRAFT, Status.REVIEW, current}
+            # Never offer a state that would be refused: a published or unpublished
+            # release keeps its state for a writer; a draft goes to review and back.
+            allowed = {current} if current in PUBLISHING_STATES else {Status.DRAFT, Status.REVIEW}
             self.fields["status"].choices = [c for c in Status.choices if c[0] in allowed]
 
     def clean(self):
@@ -103,10 +105,13 @@ class ReleaseForm(forms.ModelForm):
             before = self.initial.get("status") if self.instance.pk else Status.DRAFT
             if status != before and (status in PUBLISHING_STATES or before in PUBLISHING_STATES):
                 self.add_error("status", "Only a publisher can publish or unpublish a release.")
+            shown_at = self.initial.get("published_at")
+            if shown_at is not None:  # the form shows whole seconds: so it is compared
+                shown_at = shown_at.replace(microsecond=0)
             if (
                 before == Status.PUBLISHED
                 and "published_at" in self.changed_data
-                and cleaned.get("published_at") != self.initial.get("published_at")
+                and cleaned.get("published_at") != shown_at
             ):
                 self.add_error("published_at", "Only a publisher can reschedule a release.")
         return cleaned

@@ -17,6 +17,7 @@ from tests.helpers.admin_forms import (
     post_change,
     shown_form_data,
 )
+from tests.helpers.pages import page
 from tests.helpers.users import (
     KEEPING_REFERENCE_DATA,
     MOLDOVA,
@@ -392,3 +393,27 @@ def test_a_scoped_writer_cannot_preview_another_sources_draft(scoped_writer, mak
 
     assert scoped_writer.get(theirs.get_absolute_url()).status_code == 404
     assert scoped_writer.get(ours.get_absolute_url()).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("status", "offered"),
+    [
+        (Release.Status.DRAFT, ["draft", "review"]),
+        (Release.Status.REVIEW, ["draft", "review"]),
+        (Release.Status.PUBLISHED, ["published"]),
+        (Release.Status.UNPUBLISHED, ["unpublished"]),
+    ],
+)
+def test_a_writer_is_offered_only_the_states_a_writer_may_set(make_release, status, offered):
+    release = make_release(title="A release", status=status)
+    writer = client_for(user_for("writer"))
+
+    response = writer.get(reverse("admin:press_release_change", args=[release.pk]))
+
+    select = page(response).find("select", name="status")
+    assert [option.attrs["value"] for option in select.find_all("option")] == offered
+    # What is offered saves: the form as it stands is accepted.
+    saved = writer.post(
+        reverse("admin:press_release_change", args=[release.pk]), form_data(response)
+    )
+    assert saved.status_code == 302, form_errors(saved)
