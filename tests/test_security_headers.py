@@ -60,7 +60,7 @@ class InlineCode(HTMLParser):
         if tag == "script" and self._in_script:
             if self._in_script == "importmap":
                 self.import_maps.append(self._body)
-            elif self._in_script != "application/json":  # data, never run
+            elif self._in_script not in ("application/json", "application/ld+json"):  # data
                 self.found.append(f"<script> {self._body[:60]!r}")
             self._in_script = None
 

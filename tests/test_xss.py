@@ -12,6 +12,7 @@ HTML for the reader to render, so they are parsed and checked the same way.
 """
 
 import itertools
+import json
 import re
 import xml.etree.ElementTree as ET
 from html import unescape
@@ -99,6 +100,8 @@ def problems_in(html, own_scripts=frozenset()):
     parser.close()
     found = []
     for attrs, content in parser.scripts:
+        if is_data_block(attrs, "".join(content)):
+            continue
         if attrs.get("src") not in own_scripts or "".join(content).strip():
             found.append(f"script {attrs} {''.join(content)[:80]!r}")
     for tag, attrs in parser.tags:
@@ -117,6 +120,18 @@ def problems_in(html, own_scripts=frozenset()):
             if name in URL_ATTRIBUTES and BAD_SCHEME.match(plain) and tag != "meta":
                 found.append(f"<{tag} {name}={value!r}>")
     return found
+
+
+def is_data_block(attrs, content):
+    """A JSON-LD block the site writes: a browser never runs it; it is JSON, and has no
+    "<" to end the element early (json_ld escapes it), so nothing in it is markup."""
+    if set(attrs) != {"type"} or attrs["type"] != "application/ld+json" or "<" in content:
+        return False
+    try:
+        json.loads(content)
+    except ValueError:
+        return False
+    return True
 
 
 # The scripts the templates load (grep templates/ for <script): fixed here, not read from a
