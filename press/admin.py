@@ -139,6 +139,10 @@ class ReleaseAdmin(SafeAutocomplete, VersionAdmin):
     readonly_fields = ["created_at", "created_by", "updated_at", "updated_by", "imported_from"]
     inlines = [AttachmentInline]
     actions = ["publish_selected", "unpublish_selected", "submit_for_review"]
+
+    class Media:
+        css = {"all": ["css/admin.css"]}
+
     fieldsets = [
         (None, {"fields": ["title", "slug", "type", "status", "published_at", "seen_version"]}),
         ("Where and who", {"fields": ["place", "sources", "countries"]}),
