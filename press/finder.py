@@ -133,8 +133,6 @@ def in_words(items):
 
 
 REAL_DATE = {"invalid": "Enter a real date, for example 2024-03-31."}
-# How an error names a value: the label of its control, where that alone would not do.
-ERROR_LABELS = {"date_from": "From date", "date_to": "To date"}
 
 
 class ReleaseFilter(filters.FilterSet):
@@ -181,10 +179,10 @@ class ReleaseFilter(filters.FilterSet):
         },
     )
     date_from = filters.DateFilter(
-        label="From", method="filter_from", widget=DateInput, error_messages=REAL_DATE
+        label="From date", method="filter_from", widget=DateInput, error_messages=REAL_DATE
     )
     date_to = filters.DateFilter(
-        label="To", method="filter_to", widget=DateInput, error_messages=REAL_DATE
+        label="To date", method="filter_to", widget=DateInput, error_messages=REAL_DATE
     )
     sort = filters.ChoiceFilter(
         label="Sort by",
@@ -306,8 +304,7 @@ class Finder:
         Enter a real date…"), never by the parameter's name."""
         fields = self.form.fields
         return [
-            f"{ERROR_LABELS.get(name) or (fields[name].label if name in fields else name)}: "
-            f"{message}"
+            f"{fields[name].label if name in fields else name}: {message}"
             for name, messages in self.errors.items()
             for message in messages
         ]
