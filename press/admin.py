@@ -401,27 +401,19 @@ class EmbargoLinkAdmin(admin.ModelAdmin):
 
     @admin.display(description="Openings")
     def uses(self, link):
-        rows = link.uses.all()[:50]
-        return (
-            format_html(
-                "<ul>{}</ul>",
-                format_html_join(
-                    "",
-                    "<li>{} · {} · {} · {}</li>",
-                    (
-                        (
-                            timezone.localtime(u.at).strftime("%Y-%m-%d %H:%M"),
-                            u.outcome,
-                            u.address or "?",
-                            u.user_agent,
-                        )
-                        for u in rows
-                    ),
-                ),
+        openings = [
+            (
+                f"{timezone.localtime(use.at):%Y-%m-%d %H:%M}",
+                use.outcome,
+                use.address or "?",
+                use.user_agent,
             )
-            if rows
-            else "None yet"
-        )
+            for use in link.uses.all()[:50]
+        ]
+        if not openings:
+            return "None yet"
+        items = format_html_join("", "<li>{} · {} · {} · {}</li>", openings)
+        return format_html("<ul>{}</ul>", items)
 
     @admin.action(description="Withdraw the selected links")
     def withdraw(self, request, queryset):

@@ -113,6 +113,9 @@ def test_a_journalist_reads_the_draft_without_logging_in(client, link, draft, ca
     use = EmbargoUse.objects.get()
     assert (use.link, use.outcome, use.user_agent) == (link, "shown", "NewsBot/1.0")
     assert any("shown" in record.getMessage() for record in caplog.records)
+    seen_by = client_for(EmbargoLink.objects.get().created_by)
+    log = seen_by.get(f"{ADD_URL}{link.pk}/change/").content.decode()
+    assert "· shown · 127.0.0.1 · NewsBot/1.0" in log
     # The release's own address still shows nothing to the public.
     assert client.get(draft.get_absolute_url()).status_code == 404
 
