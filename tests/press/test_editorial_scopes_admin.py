@@ -8,7 +8,7 @@ from institutions.models import Structure
 from press.models import EditorialScope
 from tests.helpers.admin_forms import form_errors
 from tests.helpers.pages import page
-from tests.helpers.users import SITE_ADMINS, WRITERS, client_for, make_user
+from tests.helpers.users import WRITERS, client_for, make_user, user_for
 
 pytestmark = pytest.mark.django_db
 ADD = reverse("admin:press_editorialscope_add")
@@ -16,7 +16,7 @@ ADD = reverse("admin:press_editorialscope_add")
 
 @pytest.fixture
 def site_admin():
-    return client_for(make_user("site-admin", SITE_ADMINS))
+    return client_for(user_for("site admin"))
 
 
 def test_a_site_admin_is_offered_the_active_staff(site_admin):
