@@ -772,16 +772,14 @@ RELATIONS = ("sources", "fields_of_work", "countries")
 
 
 def through_rows(items):
-    """The many-to-many rows of saved releases: {through model: [unsaved rows]}."""
+    """The many-to-many rows of saved releases: {through model: (its two id columns' field
+    names, [(release id, term id), ...])}."""
     rows = {}
     for relation in RELATIONS:
         link = Release._meta.get_field(relation)
         through = link.remote_field.through
         own = through._meta.get_field(link.m2m_field_name()).attname
         other = through._meta.get_field(link.m2m_reverse_field_name()).attname
-        rows[through] = [
-            through(**{own: item.release.pk, other: term.pk})
-            for item in items
-            for term in getattr(item, relation)
-        ]
+        pairs = [(item.release.pk, term.pk) for item in items for term in getattr(item, relation)]
+        rows[through] = ((own, other), pairs)
     return rows

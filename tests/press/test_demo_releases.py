@@ -141,6 +141,51 @@ def test_the_generator_is_pure_and_deterministic():
     assert summary(items) == summary(generated(9, 300))
 
 
+def test_what_is_stored_is_what_the_generator_made():
+    """Every column and link arrives as made (on PostgreSQL through COPY, whose text format
+    escapes the body's line breaks)."""
+    run(60, seed=11)
+    made = generated(11, 60)
+
+    stored = snapshot()
+    assert [row[:7] for row in stored] == [
+        (r.title, r.slug, r.type, r.status, r.published_at, r.place.slug, r.body)
+        for r in (item.release for item in made)
+    ]
+    assert [(sorted(row[7]), *row[8:]) for row in stored] == [
+        (
+            sorted(s.slug for s in item.sources),
+            sorted(f.slug for f in item.fields_of_work),
+            sorted(c.slug for c in item.countries),
+        )
+        for item in made
+    ]
+    assert all("\n" in row[6] for row in stored)
+
+
+def test_copy_keeps_every_character_and_null():
+    if connection.vendor != "postgresql":
+        pytest.skip("COPY is PostgreSQL's")
+    release = Release(
+        title="Tab\there, back\\slash, \\N and a\r\nbreak",
+        slug="copy-check",
+        body="<p>line\none</p>\t\\.",
+        place=None,  # written as NULL
+    )
+    generate_demo_releases.reserve_ids(Release, [release])
+    fields = Release._meta.concrete_fields
+    values = [generate_demo_releases.saved_values(release, fields)]
+    generate_demo_releases.copy_rows(Release, fields, values)
+
+    stored = Release.objects.get(slug="copy-check")
+    assert (stored.pk, stored.title, stored.body) == (release.pk, release.title, release.body)
+    assert stored.place_id is None
+    assert stored.import_key is None
+    assert stored.created_at is not None
+    assert stored.version == 1
+    assert stored.search_vector  # the trigger ran
+
+
 def test_without_a_seed_one_is_drawn_and_printed_so_the_run_can_be_repeated():
     out = io.StringIO()
     call_command(
@@ -202,7 +247,9 @@ def test_queries_grow_only_with_the_number_of_batches():
     four_batches = queries(200, seed=23, batch_size=50)
 
     per_batch = two_batches - one_batch
-    assert per_batch <= 5  # slugs checked, releases, sources, fields of work, countries
+    # Slugs checked, ids drawn (PostgreSQL, for COPY), releases, sources, fields of work,
+    # countries.
+    assert per_batch <= 6
     assert four_batches == one_batch + 3 * per_batch
     assert one_batch <= 13  # and the catalogue, the transaction, the page-cache bump
 
@@ -266,14 +313,27 @@ def test_a_count_that_is_not_a_positive_number_is_refused(count):
         call_command("generate_demo_releases", "--count", count, stdout=io.StringIO())
 
 
-def test_a_large_run_builds_the_ranking_index_again_at_its_end(monkeypatch):
-    """The RUM index is set aside for a large run and is there again afterwards."""
-    if not ranks_by_index(connection.alias):
-        pytest.skip("no RUM index on this database")
-    monkeypatch.setattr(generate_demo_releases, "REBUILD_RANK_INDEX_FROM", 10)
+def search_indexes():
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'press_release'"
+            " AND (indexdef LIKE '%%USING gin%%' OR indexdef LIKE '%%USING rum%%')"
+        )
+        return dict(cursor.fetchall())
+
+
+def test_a_large_run_builds_the_search_indexes_again_at_its_end(monkeypatch):
+    """The GIN and RUM indexes are set aside for a large run and are there again
+    afterwards, as they were, and every release written has its search vector."""
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL's indexes")
+    before = search_indexes()
+    assert "release_search" in before
+    assert (RANK_INDEX in before) == ranks_by_index(connection.alias)
+    monkeypatch.setattr(generate_demo_releases, "REBUILD_SEARCH_INDEXES_FROM", 10)
     out = run(12)
 
-    assert "building the search ranking's index again" in out
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1 FROM pg_indexes WHERE indexname = %s", [RANK_INDEX])
-        assert cursor.fetchone() is not None
+    assert "building the search indexes again" in out
+    assert search_indexes() == before
+    assert not Release.objects.filter(search_vector=None).exists()
+    assert Release.objects.count() == 12
