@@ -35,6 +35,7 @@ from .models import (
 )
 from .moved import moved_location, moved_permanently
 from .search import snippet
+from .timeline import timeline
 
 
 class CountedPaginator(Paginator):
@@ -141,6 +142,7 @@ class FinderView(ListView):
         context.update(
             finder=finder,
             facets=finder.facets(),
+            timeline=timeline(finder),
             chips=finder.chips(),
             page_error=self.page_error,
             clear_url=self.request.path,
