@@ -5,7 +5,7 @@ from django.core.exceptions import BadRequest
 from django.http import Http404, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from django.utils.feedgenerator import Rss201rev2Feed
+from django.utils.feedgenerator import Enclosure, Rss201rev2Feed
 from django.utils.html import escape, strip_tags
 from django.utils.text import Truncator
 
@@ -36,7 +36,8 @@ class ReleaseFeed(Feed):
             return HttpResponsePermanentRedirect(moved.location)
 
     def get_object(self, request, *args, **kwargs):
-        finder = Finder(request.GET, Release.objects.published())
+        # A feed is read for what is new: a search's items newest first unless asked.
+        finder = Finder(request.GET, Release.objects.published(), search_order="newest")
         finder.heading, finder.page_link = "OSCE press releases", reverse("press:list")
         return self.checked(request, finder)
 
@@ -83,6 +84,26 @@ class ReleaseFeed(Feed):
     def item_categories(self, release):
         return [field.name for field in release.terms["fields_of_work"]]
 
+    def item_enclosures(self, release):
+        """The lead image's largest JPEG, which feed readers show with the item (read with
+        the release: no query)."""
+        image = getattr(release, "lead_image", None)
+        if image is None or not image.sizes:
+            return []
+        largest = image.largest
+        return [Enclosure(largest.jpeg_url, str(largest.jpeg_bytes), "image/jpeg")]
+
+    def get_feed(self, obj, request):
+        feed = super().get_feed(obj, request)
+        # A reader fetches an enclosure on its own: its address must be absolute, and the
+        # storage's may be a path on this site (a bucket's is absolute already).
+        for item in feed.items:
+            item["enclosures"] = [
+                Enclosure(request.build_absolute_uri(found.url), found.length, found.mime_type)
+                for found in item["enclosures"]
+            ]
+        return feed
+
 
 class TermFeed(ReleaseFeed):
     """A term page's feed: the term's subtree, and any filter on top of it."""
@@ -100,7 +121,10 @@ class TermFeed(ReleaseFeed):
         term_kind = TERM_KINDS[kind]
         term = get_object_or_404(term_kind.model, slug=slug)
         finder = Finder(
-            request.GET, term_kind.published_releases(term), within=(term_kind.facet, term)
+            request.GET,
+            term_kind.published_releases(term),
+            within=(term_kind.facet, term),
+            search_order="newest",
         )
         finder.heading = f"OSCE press releases: {term.name}"
         finder.page_link = term.get_absolute_url()

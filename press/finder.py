@@ -9,6 +9,7 @@ in :mod:`press.engine`; the FilterSet's querysets state the same rules in SQL.
 """
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -103,8 +104,61 @@ class TermFilter(filters.ModelMultipleChoiceFilter):
         super().__init__(*args, **kwargs)
 
 
-class DateInput(forms.DateInput):
-    input_type = "date"
+# How a date may be written in the finder (GOV.UK's finders ask the same): a year, a month
+# and year, or a day. A start reads as the period's first day, an end as its last.
+DATE_FORMATS = [
+    (re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})"), ("year", "month", "day")),
+    (re.compile(r"(\d{1,2})[/.](\d{1,2})[/.](\d{4})"), ("day", "month", "year")),
+    (re.compile(r"(\d{4})-(\d{1,2})"), ("year", "month")),
+    (re.compile(r"(\d{1,2})[/.](\d{4})"), ("month", "year")),
+    (re.compile(r"(\d{4})"), ("year",)),
+]
+DATE_HINT = "For example, 2015, 3/2015 or 21/11/2014"
+
+
+def read_date(text, *, end=False):
+    """The day ``text`` names, or None when it names none: "2015" is 1 January (31
+    December as an end), "3/2015" the month's first (last) day, "21/11/2014" that day."""
+    text = text.strip()
+    for pattern, parts in DATE_FORMATS:
+        found = pattern.fullmatch(text)
+        if not found:
+            continue
+        values = dict(zip(parts, map(int, found.groups()), strict=True))
+        year, month = values["year"], values.get("month", 12 if end else 1)
+        try:
+            if "day" in values:
+                return dt.date(year, month, values["day"])
+            first = dt.date(year, month, 1)
+        except ValueError:
+            return None
+        if not end:
+            return first
+        following = dt.date(year + (month == 12), month % 12 + 1, 1) if year < 9999 else None
+        return following - dt.timedelta(days=1) if following else None
+    return None
+
+
+class LooseDateField(forms.DateField):
+    """A date as people write it (:data:`DATE_FORMATS`), the period's last day for an end."""
+
+    def __init__(self, *args, end=False, **kwargs):
+        self.end = end
+        super().__init__(*args, **kwargs)
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        if isinstance(value, dt.date):
+            return value
+        day = read_date(str(value)[:40], end=self.end)
+        if day is None:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        return day
+
+
+class LooseDateFilter(filters.DateFilter):
+    field_class = LooseDateField
 
 
 class FinderForm(forms.Form):
@@ -132,7 +186,7 @@ def in_words(items):
     return ", ".join(items[:-1]) + " or " + items[-1] if len(items) > 1 else "".join(items)
 
 
-REAL_DATE = {"invalid": "Enter a real date, for example 2024-03-31."}
+REAL_DATE = {"invalid": f"Enter a real date. {DATE_HINT}."}
 
 
 class ReleaseFilter(filters.FilterSet):
@@ -178,11 +232,9 @@ class ReleaseFilter(filters.FilterSet):
             + "."
         },
     )
-    date_from = filters.DateFilter(
-        label="From date", method="filter_from", widget=DateInput, error_messages=REAL_DATE
-    )
-    date_to = filters.DateFilter(
-        label="To date", method="filter_to", widget=DateInput, error_messages=REAL_DATE
+    date_from = LooseDateFilter(label="From date", method="filter_from", error_messages=REAL_DATE)
+    date_to = LooseDateFilter(
+        label="To date", method="filter_to", error_messages=REAL_DATE, end=True
     )
     sort = filters.ChoiceFilter(
         label="Sort by",
@@ -281,8 +333,10 @@ class Finder:
     tests hold the index to.
     """
 
-    def __init__(self, data, queryset, *, within=None, using="default"):
-        """``within`` is a term page's (facet, term): its whole subtree is the base."""
+    def __init__(self, data, queryset, *, within=None, using="default", search_order="relevance"):
+        """``within`` is a term page's (facet, term): its whole subtree is the base.
+        ``search_order`` is a search's order when none is asked (a feed's is newest)."""
+        self.search_order = search_order
         self.data = data
         self.base = queryset
         self.within = within
@@ -314,8 +368,13 @@ class Finder:
         return self.cleaned.get("q") or ""
 
     @property
+    def default_sort(self):
+        """The order when none is asked: the best match first for a search, else newest."""
+        return self.search_order if self.query else "newest"
+
+    @property
     def sort(self):
-        sort = self.cleaned.get("sort") or "newest"
+        sort = self.cleaned.get("sort") or self.default_sort
         return "newest" if sort == "relevance" and not self.query else sort
 
     def filtered(self, *, without=None):
@@ -441,7 +500,7 @@ class Finder:
         """The current valid query, less one value (or one parameter), for links."""
         query = QueryDict(mutable=True)
         for name, value in self.cleaned.items():
-            if not value or (name == "sort" and (value == "newest" or not keep_sort)):
+            if not value or (name == "sort" and (value == self.default_sort or not keep_sort)):
                 continue
             values = value if isinstance(value, list | tuple) else [value]
             for item in values:

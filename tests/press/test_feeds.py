@@ -193,7 +193,7 @@ FILTERS = [
     pytest.param("country=ukraine", [ELECTIONS], id="country-by-related"),
     pytest.param("type=statement", [ELECTIONS, SECRETARIAT], id="type"),
     pytest.param("type=news&type=press-release", [YOUTH, MOLDOVA, ASSEMBLY], id="types"),
-    pytest.param("q=ceasefire", [MOLDOVA, SECRETARIAT], id="search"),
+    pytest.param("q=ceasefire&sort=newest", [MOLDOVA, SECRETARIAT], id="search"),
     pytest.param("q=ceasefire&sort=relevance", [SECRETARIAT, MOLDOVA], id="search-relevance"),
     pytest.param(
         "date_from=2024-04-30&date_to=2024-05-06", [ELECTIONS, SECRETARIAT], id="dates-inclusive"

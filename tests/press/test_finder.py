@@ -309,6 +309,34 @@ def test_the_day_boundaries_are_vienna_days_not_utc_days(client, archive):
     assert GENDER not in titles_for(client, "date_from=2024-03-08")
 
 
+@pytest.mark.parametrize(
+    ("written", "iso"),
+    [
+        ("date_from=2024&date_to=2024", "date_from=2024-01-01&date_to=2024-12-31"),
+        ("date_from=3/2024&date_to=3/2024", "date_from=2024-03-01&date_to=2024-03-31"),
+        ("date_from=2024-03&date_to=2024-03", "date_from=2024-03-01&date_to=2024-03-31"),
+        ("date_from=5/3/2024&date_to=07.03.2024", "date_from=2024-03-05&date_to=2024-03-07"),
+        ("date_to=2/2024", "date_to=2024-02-29"),
+    ],
+)
+def test_a_date_may_be_written_as_people_write_it(client, archive, written, iso):
+    """GOV.UK's finders take a year, a month or a day: a start is the period's first day,
+    an end its last; the page's links say the day in ISO form."""
+    assert titles_for(client, written) == titles_for(client, iso)
+    canonical = page(client.get(f"/press-releases/?{written}")).find("link", rel="canonical")
+    assert canonical.attrs["href"].endswith(f"/press-releases/?{iso}")
+
+
+@pytest.mark.parametrize("written", ["31/2/2024", "13/2024", "2024-13", "March", "1/1/24"])
+def test_a_date_that_names_no_day_is_refused_in_words(client, archive, written):
+    response = client.get("/press-releases/", {"date_from": written})
+    assert response.status_code == 400
+    text = main(response).text
+    assert "From date: Enter a real date. For example, 2015, 3/2015 or 21/11/2014." in text
+    # What was typed stays in the box, to be corrected.
+    assert page(response).find("input", id="id_date_from").attrs["value"] == written
+
+
 # Sorting
 
 
@@ -323,14 +351,42 @@ def test_sort_oldest_reverses_the_order(client, archive):
 
 
 def test_sort_newest_is_the_default(client, archive):
+    assert titles_for(client, "") == ALL_NEWEST_FIRST
     assert titles_for(client, "sort=newest") == ALL_NEWEST_FIRST
     assert titles_for(client, "sort=newest&type=statement") == [CEASEFIRE, GENDER, JOINT]
 
 
 def test_sort_by_relevance_puts_a_title_match_above_a_body_only_match(client, archive):
     # The body-only match is the newer one, so relevance and date disagree.
-    assert titles_for(client, "q=ceasefire") == [BORDER, CEASEFIRE]
     assert titles_for(client, "q=ceasefire&sort=relevance") == [CEASEFIRE, BORDER]
+    assert titles_for(client, "q=ceasefire&sort=newest") == [BORDER, CEASEFIRE]
+
+
+def test_a_search_sorts_by_relevance_unless_another_order_is_picked(client, archive):
+    """Issue 17: a search shows the best match first; the page says so, and its links keep
+    the order chosen (none in the address for the default)."""
+    assert titles_for(client, "q=ceasefire") == [CEASEFIRE, BORDER]
+    response = client.get("/press-releases/", {"q": "ceasefire"})
+    options = page(response).find("select", id="id_sort").find_all("option")
+    # Selected, and sent empty: the default, whatever the next search is.
+    assert [(o.text, o.attrs["value"]) for o in options if "selected" in o.attrs] == [
+        ("Relevance", "")
+    ]
+    # A search typed into the finder's form takes that default too: the form sends the
+    # order as it was shown, newest, empty.
+    plain = page(client.get("/press-releases/")).find("select", id="id_sort")
+    assert [(o.text, o.attrs["value"]) for o in plain.find_all("option")][:2] == [
+        ("Newest first", ""),
+        ("Oldest first", "oldest"),
+    ]
+    canonical = page(response).find("link", rel="canonical").attrs["href"]
+    assert canonical.endswith("/press-releases/?q=ceasefire")
+    picked = client.get("/press-releases/", {"q": "ceasefire", "sort": "newest"})
+    canonical = page(picked).find("link", rel="canonical").attrs["href"]
+    assert canonical.endswith("/press-releases/?q=ceasefire&sort=newest")
+    # A feed is read for what is new: a search's feed stays newest first.
+    feed = client.get("/press-releases/feed/", {"q": "ceasefire"}).content.decode()
+    assert feed.index(BORDER) < feed.index(CEASEFIRE)
 
 
 def test_sort_by_relevance_without_a_query_falls_back_to_newest(client, archive):

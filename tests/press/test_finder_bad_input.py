@@ -76,12 +76,12 @@ CASES = {
     ),
     "impossible-date": (
         "date_from=2021-13-45",
-        "From date: Enter a real date, for example 2024-03-31.",
+        "From date: Enter a real date. For example, 2015, 3/2015 or 21/11/2014.",
         "type=news",
     ),
     "not-a-date": (
         "date_to=yesterday",
-        "To date: Enter a real date, for example 2024-03-31.",
+        "To date: Enter a real date. For example, 2015, 3/2015 or 21/11/2014.",
         "type=news",
     ),
     "end-before-start": (
