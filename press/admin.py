@@ -28,14 +28,12 @@ from taxonomy import trees
 from taxonomy.admin_ids import SafeAutocomplete, check_ids
 from taxonomy.models import FieldOfWork
 
+from . import workflow
 from .models import Attachment, EditorialScope, EmbargoLink, Release, SlugRedirect
+from .workflow import can_publish
 
 Status = Release.Status
 PUBLISHING_STATES = {Status.PUBLISHED, Status.UNPUBLISHED}
-
-
-def can_publish(user):
-    return user.has_perm("press.publish_release")
 
 
 class ReleaseForm(forms.ModelForm):
@@ -81,9 +79,43 @@ class ReleaseForm(forms.ModelForm):
             # release keeps its state for a writer; a draft goes to review and back.
             allowed = {current} if current in PUBLISHING_STATES else {Status.DRAFT, Status.REVIEW}
             self.fields["status"].choices = [c for c in Status.choices if c[0] in allowed]
+        self.offer = self.action = self.refused = None
+        if user and before_revert is None and {"status", "published_at"} <= set(self.fields):
+            self.take_action(user)
+
+    def take_action(self, user):
+        """People choose actions, not states: the status is shown beside the form's buttons
+        (``offer``), not chosen, and the button pressed sets it. A post without one (Save and
+        continue editing, or a client of the old form) keeps the status it posts, under the
+        same rules."""
+        self.offer = workflow.Offer.make(user, self.instance)
+        self.fields["status"].widget = forms.HiddenInput()
+        zone = timezone.get_current_timezone_name()
+        self.fields["published_at"].help_text += f" Times are {zone} time."
+        name = self.data.get("_action") if self.is_bound else None
+        if name is None:
+            return
+        self.action = self.offer.find(name)
+        if self.action is None:
+            self.refused = name
+            return
+        data = self.data.copy()
+        data["status"] = self.action.status or (self.instance.status or Status.DRAFT)
+        self.data = data
+        if self.action.name == workflow.PUBLISH:
+            self.fields["published_at"].required = False  # left empty: dated now
+
+    def date_changed(self, cleaned):
+        """Whether the person set another publication date than the one shown."""
+        shown_at = self.initial.get("published_at")
+        if shown_at is not None:  # the form shows whole seconds: so it is compared
+            shown_at = shown_at.replace(microsecond=0)
+        return "published_at" in self.changed_data and cleaned.get("published_at") != shown_at
 
     def clean(self):
         cleaned = super().clean()
+        if self.refused is not None:
+            raise forms.ValidationError(self.offer.refusal(self.refused, self.user), code="refused")
         if self.instance.pk:
             # While a version is being restored the row holds that version's values: the
             # number to compare with is the one from before the restore.
@@ -105,16 +137,27 @@ class ReleaseForm(forms.ModelForm):
             before = self.initial.get("status") if self.instance.pk else Status.DRAFT
             if status != before and (status in PUBLISHING_STATES or before in PUBLISHING_STATES):
                 self.add_error("status", "Only a publisher can publish or unpublish a release.")
-            shown_at = self.initial.get("published_at")
-            if shown_at is not None:  # the form shows whole seconds: so it is compared
-                shown_at = shown_at.replace(microsecond=0)
-            if (
-                before == Status.PUBLISHED
-                and "published_at" in self.changed_data
-                and cleaned.get("published_at") != shown_at
-            ):
+            if before == Status.PUBLISHED and self.date_changed(cleaned):
                 self.add_error("published_at", "Only a publisher can reschedule a release.")
+        if self.action is not None:
+            self.date_for_action(cleaned)
         return cleaned
+
+    def date_for_action(self, cleaned):
+        """Schedule… needs a time to come; Publish now dates the release now, unless it keeps
+        a date in the past set on purpose: typed in this save (a back-dated statement), or
+        the one it had before it was taken off the site."""
+        at, now = cleaned.get("published_at"), timezone.now()
+        if self.action.name == workflow.SCHEDULE and at is not None and at <= now:
+            self.add_error(
+                "published_at",
+                "To schedule the release, set its publication date to a time in the future "
+                f"({timezone.get_current_timezone_name()} time), then press “Schedule…” again.",
+            )
+        elif self.action.name == workflow.PUBLISH:
+            on_purpose = self.offer.state == Status.UNPUBLISHED or self.date_changed(cleaned)
+            if at is None or at > now or not on_purpose:
+                cleaned["published_at"] = now
 
 
 class AttachmentInline(admin.TabularInline):
@@ -142,6 +185,7 @@ class ReleaseAdmin(SafeAutocomplete, VersionAdmin):
 
     class Media:
         css = {"all": ["css/admin.css"]}
+        js = ["js/admin-workflow.js"]
 
     fieldsets = [
         (None, {"fields": ["title", "slug", "type", "status", "published_at", "seen_version"]}),
@@ -209,10 +253,18 @@ class ReleaseAdmin(SafeAutocomplete, VersionAdmin):
             obj.created_by = request.user
         obj.updated_by = request.user
         super().save_model(request, obj, form, change)
+        action = getattr(form, "action", None)
+        if action is not None and action.name != workflow.SAVE:
+            label, detail = workflow.describe(obj)
+            self.message_user(request, f"“{obj}” — {label}: {detail}.", messages.SUCCESS)
 
     @admin.display(description="Status", ordering="status")
     def state(self, release):
-        return release.state_label
+        """A scheduled release's time, its zone named, under its state."""
+        if workflow.state_of(release) != workflow.SCHEDULED:
+            return release.state_label
+        label, detail = workflow.describe(release)
+        return format_html('{}<br><span class="mini quiet">{}</span>', label, detail)
 
     @admin.display(description="Sources")
     def source_names(self, release):

@@ -398,22 +398,25 @@ def test_a_scoped_writer_cannot_preview_another_sources_draft(scoped_writer, mak
 @pytest.mark.parametrize(
     ("status", "offered"),
     [
-        (Release.Status.DRAFT, ["draft", "review"]),
-        (Release.Status.REVIEW, ["draft", "review"]),
-        (Release.Status.PUBLISHED, ["published"]),
-        (Release.Status.UNPUBLISHED, ["unpublished"]),
+        (Release.Status.DRAFT, ["Save draft", "Submit for review"]),
+        (Release.Status.REVIEW, ["Save", "Back to draft"]),
+        (Release.Status.PUBLISHED, ["Save changes"]),
+        (Release.Status.UNPUBLISHED, ["Save"]),
     ],
 )
-def test_a_writer_is_offered_only_the_states_a_writer_may_set(make_release, status, offered):
+def test_a_writer_is_offered_only_the_actions_a_writer_may_take(make_release, status, offered):
     release = make_release(title="A release", status=status)
     writer = client_for(user_for("writer"))
+    url = reverse("admin:press_release_change", args=[release.pk])
 
-    response = writer.get(reverse("admin:press_release_change", args=[release.pk]))
+    shown = page(writer.get(url))
 
-    select = page(response).find("select", name="status")
-    assert [option.attrs["value"] for option in select.find_all("option")] == offered
-    # What is offered saves: the form as it stands is accepted.
-    saved = writer.post(
-        reverse("admin:press_release_change", args=[release.pk]), form_data(response)
-    )
-    assert saved.status_code == 302, form_errors(saved)
+    assert shown.find_all("select", name="status") == []  # people choose actions, not states
+    assert shown.find("input", name="status").attrs["type"] == "hidden"
+    buttons = shown.find_all("button", name="_action")
+    assert [button.text for button in buttons] == offered
+    # What is offered saves: the form as it stands, with each button (the one that changes
+    # the state last).
+    for button in buttons:
+        saved = writer.post(url, {**form_data(writer.get(url)), "_action": button.attrs["value"]})
+        assert saved.status_code == 302, form_errors(saved)

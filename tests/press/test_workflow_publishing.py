@@ -102,7 +102,10 @@ def test_a_scheduled_release_appears_by_itself_when_its_time_comes(client):
         assert "Out tomorrow" not in feed_titles(client)
         assert client.get(release.get_absolute_url()).status_code == 404
         changelist = publisher.get(reverse("admin:press_release_changelist"))
-        assert re.search(r'<td class="field-state">Scheduled</td>', changelist.content.decode())
+        assert (
+            '<td class="field-state">Scheduled<br><span class="mini quiet">publishes '
+            "13 May 2031, 09:00 CEST (Europe/Vienna)</span></td>"
+        ) in changelist.content.decode()
         # Its author previews it, with the time it comes out.
         preview = publisher.get(release.get_absolute_url())
         assert preview.status_code == 200
