@@ -6,6 +6,7 @@ additive: it creates what is missing and fills what is empty, but never renames,
 deletes what editors have changed or added.
 """
 
+import datetime as dt
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -150,6 +151,63 @@ PARTICIPATING = [
     CountryData("Uzbekistan", "UZ", "Tashkent"),
 ]
 
+# When each participating State joined, as the organisation's own pages give it: the
+# Helsinki Consultations' opening (25 June 1973) for the 35 first States; later dates for
+# those that joined after. Filled only where editors have written none.
+_FIRST = dt.date(1973, 6, 25)
+JOINED = {
+    **dict.fromkeys(
+        [
+            "AT",
+            "BE",
+            "BG",
+            "CA",
+            "CY",
+            "DK",
+            "FI",
+            "FR",
+            "DE",
+            "GR",
+            "VA",
+            "HU",
+            "IS",
+            "IE",
+            "IT",
+            "LI",
+            "LU",
+            "MT",
+            "MC",
+            "NL",
+            "NO",
+            "PL",
+            "PT",
+            "RO",
+            "RU",
+            "SM",
+            "ES",
+            "SE",
+            "CH",
+            "TR",
+            "GB",
+            "US",
+        ],
+        _FIRST,
+    ),
+    "AL": dt.date(1991, 6, 19),
+    **dict.fromkeys(["EE", "LV", "LT"], dt.date(1991, 9, 10)),
+    **dict.fromkeys(
+        ["AM", "AZ", "BY", "KZ", "KG", "MD", "TJ", "TM", "UA", "UZ"], dt.date(1992, 1, 30)
+    ),
+    **dict.fromkeys(["HR", "SI", "GE"], dt.date(1992, 3, 24)),
+    "BA": dt.date(1992, 4, 30),
+    **dict.fromkeys(["CZ", "SK"], dt.date(1993, 1, 1)),
+    "MK": dt.date(1995, 10, 12),
+    "AD": dt.date(1996, 4, 25),
+    "RS": dt.date(2000, 11, 10),
+    "ME": dt.date(2006, 6, 22),
+    "MN": dt.date(2012, 11, 21),
+}
+
 ASIAN = [
     CountryData("Afghanistan", "AF", "Kabul"),
     CountryData("Australia", "AU", "Canberra"),
@@ -267,7 +325,11 @@ def load_taxonomy(report):
                 report,
                 name=data.name,
                 aliases=data.aliases,
-                fill={"iso_code": data.iso_code, "sort_name": data.sort_name},
+                fill={
+                    "iso_code": data.iso_code,
+                    "sort_name": data.sort_name,
+                    "joined_on": JOINED.get(data.iso_code),
+                },
                 create={"group": groups[group_slug]},
             )
             countries[data.iso_code] = country

@@ -2,7 +2,11 @@
 stays an alias) and moved to another group, each shown in its sorted place on the
 countries page and in the menu; the ISO code field."""
 
+import datetime as dt
+import io
+
 import pytest
+from django.core.management import call_command
 from django.urls import reverse
 
 from taxonomy.models import Country, MenuItem, OldAddress
@@ -147,3 +151,27 @@ def test_a_malformed_iso_code_is_an_error_on_the_iso_code_field(admin_client):
     assert errors["iso_code"] == ["Two letters, as in ISO 3166-1: e.g. AT."]
     austria.refresh_from_db()
     assert austria.iso_code == "AT"
+
+
+def test_every_participating_state_says_since_when_and_a_partner_says_nothing(client):
+    """Issue 17: a fact is filled from the public record or not shown."""
+    states = Country.objects.filter(group__slug=PARTICIPATING)
+    assert states.count() == 57
+    assert not states.filter(joined_on=None).exists()
+    assert str(Country.objects.get(slug="austria").joined_on) == "1973-06-25"
+    assert str(Country.objects.get(slug="mongolia").joined_on) == "2012-11-21"
+
+    mongolia = client.get("/countries/mongolia/").content.decode()
+    assert "Participating State since 21 November 2012" in mongolia
+    japan = Country.objects.get(slug="japan")
+    assert japan.joined_on is None
+    assert "since" not in client.get("/countries/japan/").content.decode()
+
+
+def test_a_date_an_editor_wrote_is_kept_when_the_reference_data_is_loaded_again():
+    Country.objects.filter(slug="serbia").update(joined_on=dt.date(1992, 7, 8))
+    call_command("load_reference_data", stdout=io.StringIO())
+    assert Country.objects.get(slug="serbia").joined_on == dt.date(1992, 7, 8)
+    Country.objects.filter(slug="serbia").update(joined_on=None)
+    call_command("load_reference_data", stdout=io.StringIO())
+    assert Country.objects.get(slug="serbia").joined_on == dt.date(2000, 11, 10)
