@@ -365,3 +365,12 @@ def test_the_timeline_costs_no_query_once_the_finder_has_its_answer(
         ("2021", 1),
         ("2022", 1),
     ]
+
+
+def test_markup_in_the_search_reaches_the_links_encoded(client, archive):
+    response = get(client, "q=water+-%22%3Cb%3Enever%3C%2Fb%3E%22")
+
+    assert counts(response) == sql_counts('q=water -"<b>never</b>"', "year")
+    assert "<b>never" not in response.content.decode()
+    for _period, _count, link in rows(response):
+        assert link is None or "q=water+-%22%3Cb%3Enever%3C%2Fb%3E%22" in link
