@@ -29,7 +29,7 @@ from taxonomy.admin_ids import SafeAutocomplete, check_ids
 from taxonomy.models import FieldOfWork
 
 from . import workflow
-from .models import Attachment, EditorialScope, EmbargoLink, Release, SlugRedirect
+from .models import Attachment, EditorialScope, EmbargoLink, LeadImage, Release, SlugRedirect
 from .workflow import can_publish
 
 Status = Release.Status
@@ -166,6 +166,15 @@ class AttachmentInline(admin.TabularInline):
     fields = ["title", "file"]
 
 
+class LeadImageInline(admin.StackedInline):
+    """One at most; deleting it (or uploading another) removes its files."""
+
+    model = LeadImage
+    extra = 1
+    max_num = 1
+    fields = ["file", "alt", "caption", "credit"]
+
+
 @admin.register(Release)
 class ReleaseAdmin(SafeAutocomplete, VersionAdmin):
     form = ReleaseForm
@@ -180,7 +189,7 @@ class ReleaseAdmin(SafeAutocomplete, VersionAdmin):
     autocomplete_fields = ["place", "sources", "countries"]
     filter_horizontal = ["meetings"]
     readonly_fields = ["created_at", "created_by", "updated_at", "updated_by", "imported_from"]
-    inlines = [AttachmentInline]
+    inlines = [LeadImageInline, AttachmentInline]
     actions = ["publish_selected", "unpublish_selected", "submit_for_review"]
 
     class Media:
@@ -206,6 +215,14 @@ class ReleaseAdmin(SafeAutocomplete, VersionAdmin):
             },
         ),
     ]
+
+    def reversion_register(self, model, **kwargs):
+        """Versions leave the lead image out (see LeadImage): it is not registered, and a
+        release's versions do not follow it."""
+        if model is LeadImage:
+            return
+        follow = tuple(name for name in kwargs.pop("follow", ()) if name != "lead_image")
+        super().reversion_register(model, follow=follow, **kwargs)
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change, **kwargs)

@@ -1,6 +1,7 @@
 """Press releases, news items and statements, and the one rule of what the public sees."""
 
 import datetime as dt
+import re
 from pathlib import PurePosixPath
 
 from django.conf import settings
@@ -8,8 +9,11 @@ from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
 from django.core import signing
 from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
 from django.db import models, transaction
 from django.db.models.indexes import Index
+from django.db.models.signals import post_delete
+from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -21,6 +25,7 @@ from taxonomy import trees
 from taxonomy.models import Country, FieldOfWork, Meeting, Place
 from taxonomy.names import free_slug, make_slug
 
+from . import images
 from .html import sanitise
 
 # What the editor offers; the server's allow-list (press.html) is what counts.
@@ -53,6 +58,7 @@ ATTACHMENT_SIGNATURES = {
     ".gif": [b"GIF87a", b"GIF89a"],
     ".webp": [b"RIFF"],
 }
+LEAD_IMAGE_SIGNATURES = {name: ATTACHMENT_SIGNATURES[name] for name in images.FORMATS}
 
 
 class SearchIndex(GinIndex):
@@ -145,9 +151,10 @@ class ReleaseQuerySet(models.QuerySet):
         return self.filter(status=Release.Status.PUBLISHED)
 
     def for_listing(self):
-        """The rows a list of releases shows (the search vector, as large as the body and
-        never shown, left out); their terms come from :func:`load_terms`."""
-        return self.select_related("place").defer("search_vector")
+        """The rows a list of releases shows, with their places and lead images (the search
+        vector, as large as the body and never shown, left out); their terms come from
+        :func:`load_terms`."""
+        return self.select_related("place", "lead_image").defer("search_vector")
 
     def newest_first(self):
         return self.order_by("-published_at", "-pk")
@@ -414,19 +421,24 @@ class SlugRedirect(models.Model):
 
 def _validate_attachment(upload):
     """Images and PDFs only, by their content as well as their name, and not too large."""
+    check_upload(upload, ATTACHMENT_SIGNATURES)
+
+
+def check_upload(upload, signatures):
+    """Of a type in ``signatures`` by its content as well as its name, and not too large."""
     if upload.size > ATTACHMENT_MAX_BYTES:
         raise ValidationError(
             f"The file is {upload.size // (1024 * 1024)} MB; at most "
             f"{ATTACHMENT_MAX_BYTES // (1024 * 1024)} MB is accepted."
         )
     extension = PurePosixPath(upload.name).suffix.lower()
-    if extension not in ATTACHMENT_SIGNATURES:
-        allowed = ", ".join(sorted(ATTACHMENT_SIGNATURES))
+    if extension not in signatures:
+        allowed = ", ".join(sorted(signatures))
         raise ValidationError(f"Files of type “{extension or 'none'}” are refused; use {allowed}.")
     upload.seek(0)
     head = upload.read(16)
     upload.seek(0)
-    if not any(head.startswith(signature) for signature in ATTACHMENT_SIGNATURES[extension]):
+    if not any(head.startswith(signature) for signature in signatures[extension]):
         raise ValidationError(f"The file's content is not a {extension[1:].upper()} file.")
     if extension == ".webp" and head[8:12] != b"WEBP":
         raise ValidationError("The file's content is not a WEBP file.")
@@ -456,6 +468,151 @@ class Attachment(models.Model):
     @property
     def is_image(self):
         return PurePosixPath(self.file.name).suffix.lower() != ".pdf"
+
+
+def validate_lead_image(upload):
+    """An image a page can show: by its name and first bytes as attachments are, then
+    decoded whole (press.images), so that the error says what is wrong with it."""
+    check_upload(upload, LEAD_IMAGE_SIGNATURES)
+    upload.seek(0)
+    data = upload.read()
+    upload.seek(0)
+    try:
+        images.prepared(data, PurePosixPath(upload.name).suffix.lower())
+    except images.Refused as refused:
+        raise ValidationError(str(refused), code="image") from refused
+
+
+def _validate_alt_text(text):
+    """Alt text that is the file's name (what some tools fill in) tells a listener nothing."""
+    if re.fullmatch(r"\S+\.(jpe?g|png|webp|gif|heic|tiff?)", text.strip(), re.IGNORECASE):
+        raise ValidationError("A file name tells a reader nothing: describe what the image shows.")
+
+
+class LeadImageFileField(models.FileField):
+    """A file field whose form checks a new upload whole (:func:`validate_lead_image`).
+
+    On the form field, not the model field: a model validator would read the stored image
+    back from the storage and decode it again at every save of its release.
+    """
+
+    def formfield(self, **kwargs):
+        field = super().formfield(**kwargs)
+        field.validators.append(validate_lead_image)
+        return field
+
+
+class LeadImage(models.Model):
+    """The picture a release opens with: on its page, its card, its link previews and its
+    feed item, in renditions made once, when it is saved (:mod:`press.images`).
+
+    A row beside the release rather than columns on it: the archive's releases, and the
+    COPY that writes 100,000 demo ones, stay as they are; alt text is required of an image
+    and of nothing else; lists still read it with the release, in the same query
+    (``for_listing`` joins it). It is not in a release's revisions: its files go when it
+    is replaced, so an old version could only bring back a broken image.
+    """
+
+    release = models.OneToOneField(Release, on_delete=models.CASCADE, related_name="lead_image")
+    file = LeadImageFileField(
+        "image",
+        upload_to="lead-images/",
+        max_length=255,
+        help_text="JPEG, PNG or WebP, at most 10 MB and 50 megapixels. It is turned upright "
+        "and its hidden data (camera, place taken, GPS position) is removed.",
+    )
+    alt = models.CharField(
+        "alt text",
+        max_length=300,
+        validators=[_validate_alt_text],
+        help_text="What the image shows, for readers who cannot see it. Required: an image "
+        "that says nothing is decoration, not a lead image.",
+    )
+    caption = models.CharField(
+        max_length=300, blank=True, help_text="Shown under the image on the release's page."
+    )
+    credit = models.CharField(
+        max_length=200, blank=True, help_text="Who made it, e.g. “OSCE/Micky Kroell”."
+    )
+    width = models.PositiveIntegerField(default=0, editable=False)
+    height = models.PositiveIntegerField(default=0, editable=False)
+    renditions = models.JSONField(
+        default=list,
+        editable=False,
+        help_text="The files made from the image: per width, its JPEG and WebP with sizes.",
+    )
+
+    class Meta:
+        verbose_name = "lead image"
+
+    def __str__(self):
+        return self.alt
+
+    def save(self, *args, **kwargs):
+        stored = LeadImage.objects.filter(pk=self.pk).values_list("file", "renditions").first()
+        if stored is None or self.file.name != stored[0]:
+            # A new upload (its name is still the uploaded file's): its files, made once.
+            made = self.make_files()
+            if stored is not None:
+                old = {stored[0], *_rendition_names(stored[1])}
+                _remove_after_commit(stored[0], old - set(made.files))
+        super().save(*args, **kwargs)
+
+    def make_files(self):
+        """Make and store the master and renditions of the file just uploaded, and point
+        this row at them."""
+        with self.file.open("rb") as upload:
+            data = upload.read()
+            extension = PurePosixPath(upload.name).suffix.lower()
+        made = images.make(data, extension, f"lead-images/{self.release_id}")
+        images.write(made.files, default_storage)
+        self.file = made.master  # a stored name: Django saves no upload over it
+        self.width, self.height, self.renditions = made.width, made.height, made.renditions
+        return made
+
+    @cached_property
+    def sizes(self):
+        """The renditions, smallest first."""
+        return [images.Rendition(**rendition) for rendition in self.renditions]
+
+    @property
+    def smallest(self):
+        return self.sizes[0]
+
+    @property
+    def largest(self):
+        return self.sizes[-1]
+
+    @property
+    def jpeg_srcset(self):
+        return ", ".join(f"{size.jpeg_url} {size.width}w" for size in self.sizes)
+
+    @property
+    def webp_srcset(self):
+        return ", ".join(f"{size.webp_url} {size.width}w" for size in self.sizes)
+
+
+def _rendition_names(renditions):
+    return {rendition[kind] for rendition in renditions for kind in ("jpeg", "webp")}
+
+
+def _remove_after_commit(master, names):
+    """Delete ``names`` once the change that let go of them is committed (never the files a
+    rolled-back change still uses), unless a lead image has taken ``master`` meanwhile."""
+
+    def remove():
+        if not LeadImage.objects.filter(file=master).exists():
+            images.remove(names, default_storage)
+
+    transaction.on_commit(remove)
+
+
+@receiver(post_delete, sender=LeadImage)
+def _lead_image_deleted(sender, instance, **kwargs):
+    """Its files go with it, also when its release is deleted."""
+    _remove_after_commit(
+        instance.file.name, {instance.file.name, *_rendition_names(instance.renditions)}
+    )
 
 
 class EditorialScope(models.Model):

@@ -200,7 +200,9 @@ class ReleaseDetailView(DetailView):
             allowed = EditorialScope.sources_for(user)
             preview = releases.from_sources(allowed) if allowed is not None else releases
             releases = preview | Release.objects.published()
-        return releases.select_related("place__country").prefetch_related("attachments")
+        return releases.select_related("place__country", "lead_image").prefetch_related(
+            "attachments"
+        )
 
     def get_object(self, queryset=None):
         """The release with all its terms, read in one query (load_terms)."""

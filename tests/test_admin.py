@@ -113,6 +113,8 @@ def test_release_saved_through_the_admin_is_sanitised(admin_client):
             "body": '<p onclick="steal()">Visit.</p><script>alert(1)</script>',
             "attachments-TOTAL_FORMS": "0",
             "attachments-INITIAL_FORMS": "0",
+            "lead_image-TOTAL_FORMS": "0",
+            "lead_image-INITIAL_FORMS": "0",
         },
     )
     assert response.status_code == 302, response.content.decode()[:2000]

@@ -86,6 +86,8 @@ def new_release_data(*, title="Talks on the Dniester bridge", sources=(MOLDOVA,)
         "attachments-INITIAL_FORMS": "0",
         "attachments-MIN_NUM_FORMS": "0",
         "attachments-MAX_NUM_FORMS": "1000",
+        "lead_image-TOTAL_FORMS": "0",
+        "lead_image-INITIAL_FORMS": "0",
     }
     data.update(changes)
     return data
@@ -136,5 +138,9 @@ def add_with_attachments(client, *uploads):
 
 
 def attachment_errors(response):
-    formset = response.context["inline_admin_formsets"][0].formset
+    [formset] = [
+        inline.formset
+        for inline in response.context["inline_admin_formsets"]
+        if inline.formset.prefix == "attachments"
+    ]
     return " ".join(str(e) for form_errors in formset.errors for e in form_errors.values())
