@@ -96,6 +96,9 @@ def release_page_meta(release, request, breadcrumbs=()):
     }
     if about:
         article["about"] = about
+    image = _lead_image(release, absolute)
+    if image:
+        article["image"] = image.pop("all")
     trail = [
         ("Home", reverse("press:home")),
         *((crumb["label"], crumb["url"]) for crumb in breadcrumbs),
@@ -118,6 +121,25 @@ def release_page_meta(release, request, breadcrumbs=()):
         "modified_time": modified,
         "article": article,
         "breadcrumb_list": breadcrumb_list,
+        "image": image,
+    }
+
+
+def _lead_image(release, absolute):
+    """What previews show of the lead image, or None: its largest JPEG (the widest a
+    preview asks for; JPEG, which every reader of Open Graph takes), and under ``all``
+    every JPEG rendition's address, largest first, for the NewsArticle. Read with the
+    release (``select_related``): no query."""
+    image = getattr(release, "lead_image", None)
+    if image is None or not image.sizes:
+        return None
+    largest = image.largest
+    return {
+        "url": absolute(largest.jpeg_url),
+        "width": largest.width,
+        "height": largest.height,
+        "alt": image.alt,
+        "all": [absolute(size.jpeg_url) for size in reversed(image.sizes)],
     }
 
 
