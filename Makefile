@@ -6,7 +6,7 @@ MANAGE := $(BIN)/python manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run serve test test-sqlite test-postgres test-lane-sqlite test-lane-postgres lint clean
+.PHONY: run serve screenshots test test-sqlite test-postgres test-lane-sqlite test-lane-postgres lint clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -67,6 +67,10 @@ endif
 
 test: lint
 	$(MAKE) --no-print-directory -j2 --output-sync=target test-lane-sqlite test-lane-postgres
+
+# Pictures of the finder (phone, desktop) and the release form, for the README.
+screenshots: $(VENV)/.installed
+	$(BIN)/python scripts/screenshots.py
 
 clean:
 	rm -rf $(VENV) var
