@@ -69,12 +69,13 @@
     var options = fieldset.querySelectorAll(".facet__option");
     var list = fieldset.querySelector(".facet__options");
     if (options.length < 12 || !list) return;
-    var kind = fieldset.querySelector("legend").textContent.trim().toLowerCase();
+    var kinds = { field: "fields of work", source: "sources", country: "countries" };
+    var kind = kinds[fieldset.getAttribute("data-facet")] || "options";
     var id = "facet-search-" + fieldset.getAttribute("data-facet");
     var label = document.createElement("label");
     label.className = "facet__search-label";
     label.htmlFor = id;
-    label.textContent = "Narrow the list of " + (kind === "country" ? "countries" : kind + "s");
+    label.textContent = "Narrow the list of " + kind;
     var box = document.createElement("input");
     box.type = "search";
     box.id = id;
