@@ -19,6 +19,7 @@ from django.contrib.staticfiles import finders
 from django.utils import timezone
 
 from press.models import EmbargoLink, Release
+from tests.helpers.images import add_lead_image, photo
 from tests.helpers.pages import page
 
 pytestmark = pytest.mark.django_db
@@ -167,6 +168,39 @@ def test_a_release_page_carries_a_news_article(client, release):
     assert "image" not in article  # no lead image to give
 
 
+@pytest.fixture
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.mark.parametrize("scheme", ["http", "https"])
+def test_a_lead_image_is_the_articles_image_and_the_previews_large_picture(
+    client, release, media, scheme
+):
+    alt = "Delegates at the table in the Hofburg"
+    image = add_lead_image(release, photo(2000, 1333), alt=alt)
+
+    response = client.get(release.get_absolute_url(), secure=scheme == "https")
+
+    article = json_ld(response)["NewsArticle"]
+    assert_news_article(article, scheme)
+    largest_first = [f"{scheme}://testserver/media/{size.jpeg}" for size in reversed(image.sizes)]
+    assert article["image"] == largest_first
+    meta = head_meta(response)
+    assert meta["og:image"] == meta["twitter:image"] == largest_first[0]
+    assert meta["og:image:type"] == "image/jpeg"
+    assert (meta["og:image:width"], meta["og:image:height"]) == ("1200", "800")
+    assert meta["og:image:alt"] == meta["twitter:image:alt"] == alt
+    assert meta["twitter:card"] == "summary_large_image"
+
+
+def test_without_a_lead_image_no_preview_names_one(client, release):
+    meta = head_meta(client.get(release.get_absolute_url()))
+
+    assert meta["twitter:card"] == "summary"
+    assert not [name for name in meta if name.endswith(":image") or ":image:" in name]
+
+
 def test_the_publisher_logo_is_a_file_the_site_serves(client, release):
     article = json_ld(client.get(release.get_absolute_url()))["NewsArticle"]
 
@@ -296,20 +330,22 @@ def test_a_title_cannot_break_out_of_the_json(client, make_release, title):
     assert head_meta(response)["og:title"] == title  # an attribute, escaped as one
 
 
-def test_an_embargoed_draft_says_nothing_to_machines(client, make_release):
+def test_an_embargoed_draft_says_nothing_to_machines(client, make_release, media):
     draft = make_release(
         title="Chair to visit the South Caucasus",
         status=Release.Status.DRAFT,
         fields=("human-rights",),
         days_ago=-2,
     )
+    add_lead_image(draft, photo(800, 600))  # shown to the journalist, announced to no one
     link = EmbargoLink.objects.create(release=draft, recipient="AFP")
 
     response = client.get(link.get_absolute_url())
 
     assert response.status_code == 200
     html = response.content.decode()
-    assert draft.title in html  # the page itself is there
+    assert draft.title in html  # the page itself is there, with its image
+    assert page(response).find("figure", cls="release__image")
     assert "application/ld+json" not in html
     meta = head_meta(response)
     assert meta["robots"] == "noindex, nofollow"
