@@ -65,6 +65,12 @@ def _save(page):
     expect(page.locator(".messagelist .success")).to_contain_text("successfully")
 
 
+def _press(page, action):
+    """One of the release form's buttons, the workflow's actions: it saves, and says so."""
+    page.get_by_role("button", name=action, exact=True).click()
+    expect(page.locator(".messagelist")).to_contain_text("successfully")
+
+
 # True when the caret is collapsed at the very end of the element's text.
 CARET_AT_END = """el => {
   const selection = getSelection();
@@ -127,9 +133,8 @@ def test_a_writer_drafts_a_publisher_publishes_and_the_writer_corrects_and_resto
         page.goto("/admin/press/release/add/")
         page.get_by_label("Title:", exact=True).fill(TITLE)
         page.get_by_label("Type:", exact=True).select_option(label="News item")
-        status = page.get_by_label("Status:", exact=True)
-        expect(status.locator("option")).to_have_text(["Draft", "In review"])
-        status.select_option(label="In review")
+        buttons = page.locator(".submit-row button")
+        expect(buttons).to_have_text(["Save draft", "Submit for review"])
 
         sources = page.locator(".field-sources")
         sources.locator(".select2-selection").click()
@@ -146,7 +151,7 @@ def test_a_writer_drafts_a_publisher_publishes_and_the_writer_corrects_and_resto
         page.keyboard.type(AFTER_BOLD)
         expect(editor).to_have_text(FIRST_BODY)
         expect(editor.locator("strong")).to_have_text(BOLD)
-        _save(page)
+        _press(page, "Submit for review")
         _log_out(page)
 
         reader.goto("/press-releases/")
@@ -155,8 +160,7 @@ def test_a_writer_drafts_a_publisher_publishes_and_the_writer_corrects_and_resto
         # The publisher publishes it.
         _log_in(page, "publisher")
         _open_release(page)
-        page.get_by_label("Status:", exact=True).select_option(label="Published")
-        _save(page)
+        _press(page, "Publish now")
         _log_out(page)
 
         body = _public_body(reader)
@@ -170,7 +174,7 @@ def test_a_writer_drafts_a_publisher_publishes_and_the_writer_corrects_and_resto
         _caret_to_end(page, editor)  # not a click: the caret would land where it clicked
         page.keyboard.type(CORRECTION)
         expect(editor).to_have_text(FIRST_BODY + CORRECTION)
-        _save(page)
+        _press(page, "Save changes")
         expect(_public_body(reader)).to_have_text(FIRST_BODY + CORRECTION)
 
         # ... and restores the version before the correction: the publisher's save, which has
