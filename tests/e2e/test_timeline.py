@@ -63,7 +63,8 @@ def test_the_keyboard_walks_the_tables_links_once_and_never_the_bars(page, relea
     expect(bars).to_have_count(len(YEARS))
     assert page.locator(".timeline__data").bounding_box()["height"] <= 1  # until the keyboard comes
 
-    page.get_by_role("link", name="Subscribe to these releases (RSS)").focus()
+    # After the results: the keyboard reaches the first release before twenty years.
+    page.locator(".cards article a, .pagination a").last.focus()
     page.keyboard.press("Tab")
     first = table.get_by_role("link", name="2004")
     expect(first).to_be_focused()
