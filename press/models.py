@@ -499,6 +499,7 @@ class LeadImageFileField(models.FileField):
     def formfield(self, **kwargs):
         field = super().formfield(**kwargs)
         field.validators.append(validate_lead_image)
+        field.widget.attrs.setdefault("accept", ",".join(LEAD_IMAGE_SIGNATURES))
         return field
 
 

@@ -215,6 +215,13 @@ def test_renditions_are_in_the_backup_with_the_other_media(make_release):
 # Refusals
 
 
+def test_the_form_offers_only_the_accepted_types(writer):
+    form = page(writer.get(reverse("admin:press_release_add")))
+
+    field = form.find("input", type="file", name="lead_image-0-file")
+    assert field.attrs["accept"] == ".jpg,.jpeg,.png,.webp"
+
+
 def test_alt_text_is_required(writer, media):
     response = add_release(writer, alt="")
 
@@ -398,7 +405,7 @@ def test_the_release_page_shows_a_picture_with_srcset_sizes_and_its_caption(clie
     assert img.attrs["src"] == f"/media/{image.largest.jpeg}"
     assert (img.attrs["width"], img.attrs["height"]) == ("1200", "800")
     assert img.attrs["alt"] == ALT
-    assert figure.find("figcaption").text == f"{CAPTION} {CREDIT}"
+    assert figure.find("figcaption").text == f"{CAPTION} ({CREDIT})"
 
 
 def test_every_address_on_the_page_serves_its_file(client, pictured, media):
@@ -423,7 +430,7 @@ def test_alt_text_caption_and_credit_are_text_not_markup(client, make_release):
     assert "<script>alert(1)" not in response.content.decode()
     figure = page(response).find("figure")
     assert figure.find("img").attrs["alt"] == f"Delegates {hostile}"
-    assert figure.find("span", cls="release__credit").text == hostile
+    assert figure.find("span", cls="release__credit").text == f"({hostile})"
 
 
 @pytest.mark.parametrize("url", ["/", "/press-releases/", "/fields-of-work/human-rights/"])
