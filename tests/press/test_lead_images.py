@@ -22,7 +22,7 @@ from press.models import LeadImage, Release
 from tests.helpers import images as pictures
 from tests.helpers.admin_forms import change_url, form_data, form_errors, new_release_data
 from tests.helpers.pages import page
-from tests.helpers.queries import assert_no_query_per_release, cold_visit
+from tests.helpers.queries import CACHED_PAGE_QUERIES, assert_no_query_per_release, cold_visit
 from tests.helpers.users import PUBLISHERS, WRITERS, client_for, make_user
 
 pytestmark = pytest.mark.django_db
@@ -382,6 +382,25 @@ def pictured(make_release):
     release = make_release(title="Ministerial Council opens", fields=("human-rights",))
     pictures.add_lead_image(release, alt=ALT, caption=CAPTION, credit=CREDIT)
     return release
+
+
+def test_a_cached_page_shows_a_new_or_changed_image_on_the_next_visit(
+    client, make_release, django_assert_max_num_queries
+):
+    """Lead images move the content version like releases do (any write, even raw SQL)."""
+    release = make_release()
+    url = release.get_absolute_url()
+    client.get(url)
+    with django_assert_max_num_queries(CACHED_PAGE_QUERIES):
+        assert not page(client.get(url)).find_all("figure")  # from the cache
+
+    image = pictures.add_lead_image(release)
+    assert page(client.get(url)).find("figure").find("img").attrs["alt"] == image.alt
+
+    LeadImage.objects.filter(pk=image.pk).update(alt="The hall before the session")
+    assert page(client.get(url)).find("figure").find("img").attrs["alt"] == (
+        "The hall before the session"
+    )
 
 
 def srcset(value):
