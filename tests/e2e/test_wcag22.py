@@ -4,6 +4,8 @@ phone and a desktop: no violation of any impact (test_accessibility.py holds the
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from django.contrib.auth.models import User
+from playwright.sync_api import expect
 
 from press.models import EmbargoLink, Release
 from taxonomy.models import Meeting
@@ -94,3 +96,25 @@ def test_the_finder_with_its_filters_open_on_a_phone_violates_nothing(tab, site)
         if button.is_visible():
             button.click()
     assert violations(tab) == []
+
+
+def test_the_release_form_and_lists_of_the_admin_violate_nothing(tab, site):
+    User.objects.create_superuser("root", password="root-pass-1")
+    tab.goto("/admin/login/")
+    tab.get_by_label("Username").fill("root")
+    tab.get_by_label("Password").fill("root-pass-1")
+    tab.get_by_role("button", name="Log in").click()
+    expect(tab.locator("#user-tools")).to_be_visible()
+    release = Release.objects.order_by("pk").first()
+    found = {}
+    for path in [
+        "/admin/",
+        "/admin/press/release/",
+        f"/admin/press/release/{release.pk}/change/",
+        "/admin/press/release/add/",
+    ]:
+        tab.goto(path)
+        problems = violations(tab)
+        if problems:
+            found[path] = problems
+    assert not found, found
