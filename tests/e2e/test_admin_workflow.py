@@ -46,13 +46,17 @@ MISSING_GLYPHS = """(elements) => {
 }"""
 
 
-def log_in(page, username):
+SIZES = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1280, "height": 800}}
+at_both_sizes = pytest.mark.parametrize("size", SIZES.values(), ids=SIZES.keys())
+
+
+def log_in(page, username, size=SIZES["desktop"]):
     """Log in through the login form as a new staff member, or a superuser."""
     if username == "root":
         make_user("root", superuser=True)
     else:
         make_user(username, {"writer": WRITERS, "publisher": PUBLISHERS}[username])
-    page.set_viewport_size({"width": 1280, "height": 800})
+    page.set_viewport_size(size)
     page.goto("/admin/login/")
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill("pw")
@@ -105,9 +109,10 @@ def test_every_toolbar_button_is_named_and_drawn(page):
     check_toolbar(toolbar)
 
 
-def test_a_writer_saves_a_draft_and_submits_it_for_review(page):
+@at_both_sizes
+def test_a_writer_saves_a_draft_and_submits_it_for_review(page, size):
     release = make_release(title="Talks resume in Geneva", status=Release.Status.DRAFT)
-    log_in(page, "writer")
+    log_in(page, "writer", size)
     page.goto(f"/admin/press/release/{release.pk}/change/")
     expect(page.locator(".workflow-state")).to_have_text("Draft: not on the site.")
     buttons = page.locator(".submit-row button")
@@ -127,9 +132,10 @@ def test_a_writer_saves_a_draft_and_submits_it_for_review(page):
     assert (release.title, release.status) == ("Talks resume in Geneva on Monday", "review")
 
 
-def test_a_publisher_schedules_a_release(page):
+@at_both_sizes
+def test_a_publisher_schedules_a_release(page, size):
     release = make_release(title="Chair to visit Skopje", status=Release.Status.REVIEW)
-    log_in(page, "publisher")
+    log_in(page, "publisher", size)
     page.goto(f"/admin/press/release/{release.pk}/change/")
     schedule = page.get_by_role("button", name="Schedule…")
 
@@ -160,3 +166,36 @@ def test_a_publisher_schedules_a_release(page):
     release.refresh_from_db()
     assert release.status == Release.Status.PUBLISHED
     assert timezone.localtime(release.published_at).replace(tzinfo=None) == out.replace(tzinfo=None)
+
+
+@at_both_sizes
+def test_a_publisher_shares_a_draft_under_embargo(page, size, browser, live_server):
+    """The publisher makes a link, is shown it, and a journalist opens it without an
+    account: the draft, marked embargoed and kept out of search engines and caches."""
+    draft = make_release(title="Ministerial Council to meet in Vienna", status="draft")
+    log_in(page, "publisher", size)
+    page.goto("/admin/press/embargolink/add/")
+    page.get_by_role("combobox", name="Release").click()  # Select2's box, named by its label
+    page.locator(".select2-container--open .select2-search__field").fill("Ministerial")
+    page.get_by_role("option", name=draft.title).click()
+    page.get_by_label("Recipient:").fill("Reuters, Vienna desk")
+    page.get_by_role("button", name="Save", exact=True).click()
+
+    message = page.locator(".messagelist")
+    expect(message).to_contain_text("The link for Reuters, Vienna desk:")
+    address = re.search(r"https?://\S+/embargo/\S+/", message.inner_text()).group(0)
+
+    journalist = browser.new_context(viewport=size)
+    try:
+        tab = journalist.new_page()
+        response = tab.goto(address)
+        assert response.status == 200
+        assert "no-store" in response.headers["cache-control"]
+        assert (
+            "noindex" in response.headers.get("x-robots-tag", "")
+            or tab.locator('meta[name="robots"][content*="noindex"]').count()
+        )
+        expect(tab.get_by_role("heading", level=1)).to_have_text(draft.title)
+        expect(tab.get_by_role("status")).to_contain_text("Embargoed")
+    finally:
+        journalist.close()
