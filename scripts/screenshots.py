@@ -1,6 +1,6 @@
 """Write screenshots of the finder (phone and desktop) and the admin's release form.
 
-    make screenshots            # or: .venv/bin/python scripts/screenshots.py [--out DIR]
+    make screenshots            # or: .venv/bin/python -m scripts.screenshots [--out DIR]
 
 A throwaway site on the embedded database (reference data, the sample page, 400 demo
 releases with a fixed seed, a local admin) is served by `manage.py runserver` on a free
@@ -22,15 +22,9 @@ from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
+from tests.helpers.browser import CHROMIUM, LAUNCH_ARGS
+
 ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM = "/usr/bin/chromium"
-LAUNCH_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 800}
 FINDER = "/press-releases/?field=human-rights&date_from=2015"
@@ -66,7 +60,7 @@ def wait_for(url, seconds=30):
 
 def photograph(base, out):
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
         try:
             phone = browser.new_page(viewport=PHONE, device_scale_factor=2)
             phone.goto(base + FINDER)

@@ -9,16 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers.browser import TIMEOUT_MS
+from tests.helpers.browser import CHROMIUM, LAUNCH_ARGS, TIMEOUT_MS
 
-CHROMIUM = Path("/usr/bin/chromium")
-LAUNCH_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
 ASYNC_UNSAFE = "DJANGO_ALLOW_ASYNC_UNSAFE"
 HERE = Path(__file__).resolve().parent
 

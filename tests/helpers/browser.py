@@ -1,4 +1,17 @@
-"""What the browser tests (tests/e2e) share besides their fixtures."""
+"""What the browser tests (tests/e2e) share besides their fixtures, and make screenshots
+uses too."""
+
+from pathlib import Path
 
 # How long Playwright waits for a page or an element before the test fails.
 TIMEOUT_MS = 10_000
+
+# Debian's Chromium, and the flags it needs here (no sandbox as root, nothing fetched).
+CHROMIUM = Path("/usr/bin/chromium")
+LAUNCH_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
