@@ -56,8 +56,8 @@ test-postgres: $(VENV)/.installed
 # often enough that a third lane keeps the cores busier; a fourth made it slower): SQLite;
 # PostgreSQL; and on PostgreSQL the tests only it has (marked postgres: the 100,000-release
 # archive is most of their time) with the browser tests (marked e2e: what they test is the
-# browser's side, so they run once, on the production database). Each PostgreSQL lane has
-# a throwaway cluster of its own. When DATABASE_URL names one database for everything, or
+# browser's side, so they run once, on the production database), then the reference data's
+# tests, which even the lanes out. Each PostgreSQL run has a throwaway cluster of its own. When DATABASE_URL names one database for everything, or
 # PostgreSQL is not installed, the suite runs whole on SQLite and whole on PostgreSQL (if
 # any), side by side.
 HAVE_POSTGRES := $(shell ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 && echo yes)
@@ -66,9 +66,10 @@ LANES := test-lane-sqlite test-lane-postgres test-lane-browser
 test-lane-sqlite: $(VENV)/.installed
 	env -u DATABASE_URL $(BIN)/pytest -m "not e2e" $(PYTEST_ARGS)
 test-lane-postgres: $(VENV)/.installed
-	$(call pytest_on_postgres,-m "not postgres and not e2e")
+	$(call pytest_on_postgres,-m "not postgres and not e2e" --ignore=tests/taxonomy)
 test-lane-browser: $(VENV)/.installed
 	$(call pytest_on_postgres,-m "postgres or e2e")
+	$(call pytest_on_postgres,-m "not postgres and not e2e" tests/taxonomy)
 else
 LANES := test-sqlite test-postgres
 endif
