@@ -22,11 +22,9 @@ from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
-from tests.helpers.browser import CHROMIUM, LAUNCH_ARGS
+from tests.helpers.browser import CHROMIUM, LAUNCH_ARGS, SCREENS
 
 ROOT = Path(__file__).resolve().parent.parent
-PHONE = {"width": 390, "height": 844}
-DESKTOP = {"width": 1280, "height": 800}
 FINDER = "/press-releases/?field=human-rights&date_from=2015"
 
 
@@ -62,13 +60,13 @@ def photograph(base, out):
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
         try:
-            phone = browser.new_page(viewport=PHONE, device_scale_factor=2)
+            phone = browser.new_page(viewport=SCREENS["phone"], device_scale_factor=2)
             phone.goto(base + FINDER)
             phone.screenshot(path=out / "finder-phone.png")
             phone.get_by_role("button", name=re.compile(r"^Filter")).click()
             phone.screenshot(path=out / "finder-phone-filters.png")
 
-            desktop = browser.new_page(viewport=DESKTOP)
+            desktop = browser.new_page(viewport=SCREENS["desktop"])
             desktop.goto(base + FINDER)
             desktop.screenshot(path=out / "finder-desktop.png")
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers.browser import CHROMIUM, LAUNCH_ARGS, TIMEOUT_MS
+from tests.helpers.browser import CHROMIUM, LAUNCH_ARGS, SCREENS, TIMEOUT_MS
 
 ASYNC_UNSAFE = "DJANGO_ALLOW_ASYNC_UNSAFE"
 HERE = Path(__file__).resolve().parent
@@ -93,4 +93,14 @@ def page(live_server, reference_data, browser):
     context.set_default_timeout(TIMEOUT_MS)
     tab = context.new_page()
     yield tab
+    context.close()
+
+
+@pytest.fixture(params=list(SCREENS))
+def screen(request, live_server, reference_data, browser):
+    """A fresh tab on the live server on each of a phone's and a desktop's screens: (the
+    screen's name, the tab)."""
+    context = browser.new_context(base_url=live_server.url, viewport=SCREENS[request.param])
+    context.set_default_timeout(TIMEOUT_MS)
+    yield request.param, context.new_page()
     context.close()

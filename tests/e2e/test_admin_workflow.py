@@ -10,6 +10,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from press.models import Release
+from tests.helpers.browser import SCREENS
 from tests.helpers.factories import make_release
 from tests.helpers.users import PUBLISHERS, WRITERS, make_user
 
@@ -46,11 +47,10 @@ MISSING_GLYPHS = """(elements) => {
 }"""
 
 
-SIZES = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1280, "height": 800}}
-at_both_sizes = pytest.mark.parametrize("size", SIZES.values(), ids=SIZES.keys())
+at_both_sizes = pytest.mark.parametrize("size", SCREENS.values(), ids=SCREENS.keys())
 
 
-def log_in(page, username, size=SIZES["desktop"]):
+def log_in(page, username, size=SCREENS["desktop"]):
     """Log in through the login form as a new staff member, or a superuser."""
     if username == "root":
         make_user("root", superuser=True)

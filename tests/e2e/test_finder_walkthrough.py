@@ -8,13 +8,11 @@ import pytest
 from playwright.sync_api import expect
 
 from taxonomy.models import Country
-from tests.helpers.browser import TIMEOUT_MS
+from tests.helpers.browser import SCREENS
 from tests.helpers.factories import make_release
 
 pytestmark = pytest.mark.e2e
 
-PHONE = {"width": 390, "height": 844}
-DESKTOP = {"width": 1280, "height": 800}
 # Tab stops before the first result's link (the issue counted 151 on a phone): on a desktop
 # the filters come first, folded, and the skip link jumps them.
 MOST_STOPS = {"phone": 20, "desktop": 60}
@@ -50,15 +48,6 @@ def releases(reference_data):
     return made
 
 
-@pytest.fixture(params=["phone", "desktop"])
-def screen(request, browser, live_server, releases):
-    size = PHONE if request.param == "phone" else DESKTOP
-    context = browser.new_context(base_url=live_server.url, viewport=size)
-    context.set_default_timeout(TIMEOUT_MS)
-    yield request.param, context.new_page()
-    context.close()
-
-
 def focused(page):
     return page.evaluate(
         "() => { const el = document.activeElement;"
@@ -75,7 +64,7 @@ def tab_to(page, locator, most=200):
     raise AssertionError(f"{locator} never got focus; last: {focused(page)}")
 
 
-def test_a_visitor_filters_and_searches_with_the_keyboard_alone(screen):
+def test_a_visitor_filters_and_searches_with_the_keyboard_alone(screen, releases):
     kind, page = screen
     page.goto("/press-releases/")
     results = page.get_by_role("region", name="Results")
@@ -84,7 +73,8 @@ def test_a_visitor_filters_and_searches_with_the_keyboard_alone(screen):
 
     if kind == "phone":  # the results first, the filters behind a button
         expect(filters).to_be_hidden()
-        assert first.bounding_box()["y"] < PHONE["height"], "a result on the first screen"
+        on_first_screen = first.bounding_box()["y"] < SCREENS["phone"]["height"]
+        assert on_first_screen, "a result on the first screen"
     else:
         expect(filters).to_be_visible()
         expect(page.locator(".finder__toggle")).to_be_hidden()
@@ -127,7 +117,7 @@ def test_a_visitor_filters_and_searches_with_the_keyboard_alone(screen):
     assert page.locator("#id_sort").evaluate("el => el.selectedOptions[0].text") == "Relevance"
 
 
-def test_every_control_of_the_finder_is_at_least_24_px(screen):
+def test_every_control_of_the_finder_is_at_least_24_px(screen, releases):
     kind, page = screen
     page.goto("/press-releases/")
     if kind == "phone":
@@ -147,7 +137,7 @@ def test_every_control_of_the_finder_is_at_least_24_px(screen):
     assert controls.count() > 10
 
 
-def test_a_long_list_is_narrowed_by_name(screen):
+def test_a_long_list_is_narrowed_by_name(screen, releases):
     kind, page = screen
     page.goto("/press-releases/")
     if kind == "phone":

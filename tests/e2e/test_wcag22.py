@@ -9,14 +9,12 @@ from playwright.sync_api import expect
 
 from press.models import EmbargoLink, Release
 from taxonomy.models import Meeting
-from tests.helpers.browser import TIMEOUT_MS
 from tests.helpers.factories import make_release
 
 pytestmark = pytest.mark.e2e
 
 WCAG_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 AXE_OPTIONS = {"runOnly": {"type": "tag", "values": WCAG_AA}, "resultTypes": ["violations"]}
-SIZES = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1280, "height": 800}}
 
 
 @pytest.fixture
@@ -60,14 +58,6 @@ def site(reference_data):
     }
 
 
-@pytest.fixture(params=list(SIZES))
-def tab(request, browser, live_server):
-    context = browser.new_context(base_url=live_server.url, viewport=SIZES[request.param])
-    context.set_default_timeout(TIMEOUT_MS)
-    yield context.new_page()
-    context.close()
-
-
 def violations(page):
     found = Axe().run(page, options=AXE_OPTIONS).response["violations"]
     return [
@@ -77,7 +67,8 @@ def violations(page):
     ]
 
 
-def test_no_public_page_violates_wcag_22_aa(tab, site):
+def test_no_public_page_violates_wcag_22_aa(screen, site):
+    _, tab = screen
     found = {}
     for name, path in site.items():
         tab.goto(path)
@@ -87,7 +78,8 @@ def test_no_public_page_violates_wcag_22_aa(tab, site):
     assert not found, found
 
 
-def test_the_finder_with_its_filters_open_on_a_phone_violates_nothing(tab, site):
+def test_the_finder_with_its_filters_open_on_a_phone_violates_nothing(screen, site):
+    _, tab = screen
     tab.goto("/press-releases/?field=gender-equality")
     toggle = tab.get_by_role("button", name="Filter", exact=True)
     if toggle.is_visible():
@@ -98,7 +90,8 @@ def test_the_finder_with_its_filters_open_on_a_phone_violates_nothing(tab, site)
     assert violations(tab) == []
 
 
-def test_the_release_form_and_lists_of_the_admin_violate_nothing(tab, site):
+def test_the_release_form_and_lists_of_the_admin_violate_nothing(screen, site):
+    _, tab = screen
     User.objects.create_superuser("root", password="root-pass-1")
     tab.goto("/admin/login/")
     tab.get_by_label("Username").fill("root")
