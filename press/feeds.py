@@ -87,7 +87,7 @@ class ReleaseFeed(Feed):
     def item_enclosures(self, release):
         """The lead image's largest JPEG, which feed readers show with the item (read with
         the release: no query)."""
-        image = getattr(release, "lead_image", None)
+        image = release.image
         if image is None or not image.sizes:
             return []
         largest = image.largest

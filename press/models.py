@@ -359,8 +359,8 @@ class Release(models.Model):
 
     @property
     def image(self):
-        """The lead image, or None. For templates: their look-up of a missing one-to-one
-        goes through three exceptions, 30 µs a card where this takes one."""
+        """The lead image, or None: what every page, feed and preview reads. A template's
+        look-up of a missing one-to-one goes through three exceptions (30 µs a card)."""
         try:
             return self.lead_image
         except ObjectDoesNotExist:

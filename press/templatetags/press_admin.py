@@ -5,6 +5,7 @@ from django import template
 from django.utils import timezone
 
 from press.models import EditorialScope, Release
+from press.workflow import can_publish
 
 register = template.Library()
 
@@ -30,6 +31,6 @@ def review_queue(context, limit=10):
         "recent": releases.filter(
             status=Release.Status.PUBLISHED, published_at__lte=timezone.now()
         ).order_by("-published_at")[:RECENT],
-        "can_publish": user.has_perm("press.publish_release"),
+        "can_publish": can_publish(user),
         "time_zone": timezone.get_current_timezone_name(),
     }

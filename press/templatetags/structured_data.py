@@ -130,7 +130,7 @@ def _lead_image(release, absolute):
     preview asks for; JPEG, which every reader of Open Graph takes), and under ``all``
     every JPEG rendition's address, largest first, for the NewsArticle. Read with the
     release (``select_related``): no query."""
-    image = getattr(release, "lead_image", None)
+    image = release.image
     if image is None or not image.sizes:
         return None
     largest = image.largest
