@@ -8,6 +8,7 @@ The answer itself (which releases, how many, the facet counts) comes from the bi
 in :mod:`press.engine`; the FilterSet's querysets state the same rules in SQL.
 """
 
+import calendar
 import datetime as dt
 import re
 from dataclasses import dataclass, field
@@ -126,16 +127,11 @@ def read_date(text, *, end=False):
             continue
         values = dict(zip(parts, map(int, found.groups()), strict=True))
         year, month = values["year"], values.get("month", 12 if end else 1)
-        try:
-            if "day" in values:
-                return dt.date(year, month, values["day"])
-            first = dt.date(year, month, 1)
-        except ValueError:
+        if not 1 <= month <= 12 or year < 1:
             return None
-        if not end:
-            return first
-        following = dt.date(year + (month == 12), month % 12 + 1, 1) if year < 9999 else None
-        return following - dt.timedelta(days=1) if following else None
+        last = calendar.monthrange(year, month)[1]
+        day = values.get("day", last if end else 1)
+        return dt.date(year, month, day) if 1 <= day <= last else None
     return None
 
 
