@@ -92,10 +92,6 @@ class ReleaseForm(forms.ModelForm):
         self.fields["status"].widget = forms.HiddenInput()
         zone = timezone.get_current_timezone_name()
         self.fields["published_at"].help_text += f" Times are {zone} time."
-        # The admin draws "Date:" and "Time:" beside its two boxes as text, not as labels.
-        day, hour = getattr(self.fields["published_at"].widget, "widgets", (None, None))
-        if day is not None:
-            day.attrs["aria-label"], hour.attrs["aria-label"] = "Publication date", "Time"
         name = self.data.get("_action") if self.is_bound else None
         if name is None:
             return

@@ -1,5 +1,6 @@
 // Names for the admin's widgets that are drawn without one, so that screen readers and
-// voice control can reach them (WCAG 4.1.2, 1.3.1): the rich-text editor's editable area,
+// voice control can reach them (WCAG 4.1.2, 1.3.1): a date-and-time field's two boxes, the
+// rich-text editor's editable area,
 // Select2's boxes and search fields (drawn again as people use them, hence the observer),
 // the help icons of a two-list chooser, which carry a name without a role, and the
 // editor's buttons it greys out.
@@ -16,6 +17,15 @@
   };
 
   const mend = () => {
+    // A date-and-time field's two boxes: the admin writes "Date:" and "Time:" beside them
+    // as text, and the field's label points at neither.
+    document.querySelectorAll(".datetime input.vDateField, .datetime input.vTimeField").forEach((box) => {
+      const row = box.closest(".form-row, div[class*='field-']");
+      const label = row && row.querySelector("label");
+      const field = label ? label.textContent.replace(/[:*]\s*$/, "").trim() : "";
+      const part = box.classList.contains("vDateField") ? "date" : "time";
+      name(box, field ? `${field}: ${part}` : part);
+    });
     document.querySelectorAll("select.admin-autocomplete, select[data-autocomplete-light-url]").forEach((select) => {
       const text = labelOf(select.id);
       const box = select.nextElementSibling;

@@ -105,6 +105,7 @@ def test_the_release_form_and_lists_of_the_admin_violate_nothing(screen, site):
         "/admin/press/release/",
         f"/admin/press/release/{release.pk}/change/",
         "/admin/press/release/add/",
+        "/admin/press/embargolink/add/",  # another date-and-time field, another autocomplete
     ]:
         tab.goto(path)
         problems = violations(tab)
