@@ -85,6 +85,8 @@
     fieldset.insertBefore(label, list);
     fieldset.insertBefore(box, list);
     var names = Array.prototype.map.call(options, function (option) { return plain(textOf(option)); });
+    var position = new Map();
+    each(options, function (option, i) { position.set(option, i); });
     box.addEventListener("input", function () {
       var words = plain(box.value.trim());
       var own = names.map(function (name) { return !words || name.indexOf(words) !== -1; });
@@ -92,7 +94,7 @@
         var shown = own[i];
         if (!shown) {
           each(option.querySelectorAll(".facet__option"), function (inner) {
-            shown = shown || own[Array.prototype.indexOf.call(options, inner)];
+            shown = shown || own[position.get(inner)];
           });
         }
         option.hidden = !shown;
