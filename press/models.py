@@ -354,6 +354,10 @@ class Release(models.Model):
                 SlugRedirect.objects.get_or_create(old_slug=old_slug, defaults={"release": self})
                 SlugRedirect.objects.filter(old_slug=self.slug, release=self).delete()
 
+    # A search's excerpt of the body, which the finder sets on the releases it lists and
+    # their cards show instead of the lead; none elsewhere.
+    snippet = ""
+
     def get_absolute_url(self):
         return slug_url("press:detail", self.slug)
 
