@@ -33,15 +33,18 @@ from pyroaring import BitMap
 
 from institutions.models import Structure
 from taxonomy import trees
-from taxonomy.models import Country, FieldOfWork, Meeting
+from taxonomy.models import Country, FieldOfWork, Meeting, Place
 
-from .models import LISTED_TERMS, Release, load_terms
+from .models import LISTED_TERMS, LeadImage, Release, load_terms
 from .pagecache import cached_once
 from .search import best_first, every_match_plan, nearest, ranks_by_index, search
 
 EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 MICROSECOND = dt.timedelta(microseconds=1)
 SNAPSHOT_TIMEOUT = 60 * 60 * 24  # a new version makes a snapshot unreachable long before
+# The shape of a snapshot: part of its key in the shared cache, so that a process with new
+# code never unpickles one that an older process built without a field it reads.
+SNAPSHOT_FORMAT = 2
 SEARCHES_KEPT = 512  # recent searches' matches kept per process, per snapshot
 # A search narrowed to this many releases or fewer is ranked among them alone, in one query.
 RANKED_AMONG = 2000
@@ -88,6 +91,9 @@ class Snapshot:
     # relation -> term pk -> BitMap of the positions filed under that term itself (not
     # its subtree): what a list of releases shows of each, with no query (terms_of)
     links: dict = field(default_factory=dict)
+    # place pk -> (name, slug, country pk): a list shows its releases' places, with no join
+    places: dict = field(default_factory=dict)
+    illustrated: BitMap = field(default_factory=BitMap)  # the positions with a lead image
     key: str = ""  # the versions it was built for: names what is derived from it
 
     def __len__(self):
@@ -115,18 +121,13 @@ class Snapshot:
         bitmaps = [self.terms[facet][key] for key in keys if key in self.terms[facet]]
         return BitMap.union(*bitmaps) if bitmaps else BitMap()
 
-    def terms_of(self, relation, pk):
-        """The terms release ``pk`` is filed under through ``relation`` (one of
-        :data:`LISTED`), as (pk, name, slug) in the facet's order; None when the release
-        has no position."""
-        spot = spot_of(self.spots, pk)
-        if spot < 0:
-            return None
+    def terms_of(self, relation, spot):
+        """The terms the release at position ``spot`` is filed under through ``relation``
+        (one of :data:`LISTED`), as (pk, name, slug) in the facet's order."""
         linked = self.links[relation]
-        facet = LISTED[relation]
         return [
             (term, name, slug)
-            for term, slug, name, _depth in self.options[facet]
+            for term, slug, name, _depth in self.options[LISTED[relation]]
             if term in linked and spot in linked[term]
         ]
 
@@ -212,7 +213,18 @@ def build(using="default"):
         for pk in set(dated) | set(related)
     }
     options["country"] = countries_in_menu_order(using)
-    return Snapshot(ids=ids, times=times, spots=spots, terms=terms, options=options, links=links)
+    places = Place.objects.using(using).values_list("pk", "name", "slug", "country_id")
+    illustrated = LeadImage.objects.using(using).values_list("release_id", flat=True)
+    return Snapshot(
+        ids=ids,
+        times=times,
+        spots=spots,
+        terms=terms,
+        options=options,
+        links=links,
+        places={pk: row for pk, *row in places},
+        illustrated=BitMap(positions(spots, illustrated)),
+    )
 
 
 def countries_in_menu_order(using="default"):
@@ -239,7 +251,7 @@ class Index:
             current_key, snapshot = self._current
             if current_key != key:
                 packed = cached_once(
-                    f"engine:{using}:{key}",
+                    f"engine:{SNAPSHOT_FORMAT}:{using}:{key}",
                     lambda: pickle.dumps(build(using), protocol=pickle.HIGHEST_PROTOCOL),
                     SNAPSHOT_TIMEOUT,
                 )
@@ -475,19 +487,41 @@ class Answer:
 
 
 def fetch(ids, queryset, snapshot):
-    """The releases ``ids`` from ``queryset``, in that order, with the terms a list shows
-    read from ``snapshot``: one query."""
-    found = {release.pk: release for release in queryset.filter(pk__in=ids)}
-    releases = [found[pk] for pk in ids if pk in found]
-    unknown = []
-    for release in releases:
+    """The releases ``ids`` from ``queryset``, in that order, with what a list shows of
+    them read from ``snapshot``: their places and terms. One query, and a second for the
+    lead images of those that have one (the snapshot knows which): joined into the first,
+    a place and an image cost every list a millisecond, with or without pictures."""
+    spots = {pk: spot_of(snapshot.spots, pk) for pk in ids}
+    if any(spot < 0 for spot in spots.values()):  # not in the snapshot: all from the database
+        found = {release.pk: release for release in queryset.filter(pk__in=ids)}
+        return load_terms([found[pk] for pk in ids if pk in found], LISTED_TERMS)
+    rows = queryset.select_related(None).filter(pk__in=ids)
+    found = {release.pk: release for release in rows}
+    illustrated = [pk for pk, spot in spots.items() if spot in snapshot.illustrated]
+    images = LeadImage.objects.using(queryset.db).filter(release_id__in=illustrated)
+    images = {image.release_id: image for image in images} if illustrated else {}
+    places = {}
+    releases = []
+    for pk, spot in spots.items():
+        release = found.get(pk)
+        if release is None:
+            continue
+        releases.append(release)
+        place_id = release.place_id
+        if place_id is not None and place_id in snapshot.places:
+            if place_id not in places:
+                places[place_id] = Place.from_db(
+                    queryset.db, PLACE_FIELDS, (place_id, *snapshot.places[place_id])
+                )
+            Release.place.field.set_cached_value(release, places[place_id])
+        Release.lead_image.related.set_cached_value(release, images.get(pk))
         for relation, facet in LISTED.items():
             model = TREE_FACETS[facet][0]
-            rows = snapshot.terms_of(relation, release.pk)
-            if rows is None:
-                unknown.append(release)
-                break
             release.terms[relation] = [
-                model.from_db(None, ["id", "name", "slug"], row) for row in rows
+                model.from_db(None, ["id", "name", "slug"], row)
+                for row in snapshot.terms_of(relation, spot)
             ]
-    return load_terms(releases, LISTED_TERMS) if unknown else releases
+    return releases
+
+
+PLACE_FIELDS = ["id", "name", "slug", "country_id"]

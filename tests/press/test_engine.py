@@ -23,6 +23,8 @@ from press.finder import Finder
 from press.models import LISTED_TERMS, Release, load_terms
 from press.pagecache import versions
 from taxonomy.models import Country, FieldOfWork, MenuItem, Place
+from tests.helpers import images as pictures
+from tests.helpers.pages import page
 from tests.helpers.queries import INDEX_BUILD
 
 pytestmark = pytest.mark.django_db
@@ -123,6 +125,22 @@ def test_a_snapshot_is_built_in_a_fixed_number_of_queries(make_release, django_a
             make_release(fields=("human-rights",), countries=("moldova",))
         with django_assert_num_queries(INDEX_BUILD):
             engine.build()
+
+
+def test_a_list_shows_a_place_s_new_name_and_a_new_lead_image_at_the_next_request(
+    make_release, client, settings, tmp_path
+):
+    """Places and who has a picture come from the index: a write to either is a new
+    content version, so the next finder page shows it (no old name, no missing image)."""
+    settings.MEDIA_ROOT = tmp_path
+    release = make_release(place_slug="vienna")
+    assert "· Vienna</p>" in client.get("/press-releases/").content.decode()
+    Place.objects.filter(name="Vienna").update(name="Wien")
+    listed = client.get("/press-releases/").content.decode()
+    assert "· Wien</p>" in listed and "· Vienna</p>" not in listed
+    pictures.add_lead_image(release)
+    cards = page(client.get("/press-releases/")).find_all("article", cls="card--with-image")
+    assert len(cards) == 1
 
 
 def test_the_index_gives_the_releases_and_the_order_sql_gives(archive):
@@ -246,13 +264,19 @@ def test_the_country_facet_lists_countries_as_the_menu_does(archive):
 
 
 def test_a_list_shows_the_terms_the_database_holds(archive, django_assert_num_queries):
-    """A finder page reads its releases' sources and fields from the index, in one query
-    for the rows: the same terms, in the same order, as load_terms reads from the links."""
+    """A finder page reads its releases' sources and fields, places and (having none) lead
+    images from the index, in one query for the rows: the same terms, in the same order, as
+    load_terms reads from the links, and the places the database holds."""
     finder = finder_for([])
     ids = finder.page_ids(1, 60)
     with django_assert_num_queries(1):
         listed = finder.releases(ids)
+        places = {release.pk: release.place and release.place.name for release in listed}
+        assert not any(release.image for release in listed)
     assert [release.pk for release in listed] == ids
+    held = Release.objects.filter(pk__in=ids).values_list("pk", "place__name")
+    assert places == dict(held)
+    assert any(places.values())
     for release in listed:
         from_sql = load_terms([Release.objects.get(pk=release.pk)], LISTED_TERMS)[0]
         for relation in LISTED_TERMS:

@@ -552,8 +552,9 @@ def copy_image(image, releases):
 def test_lists_read_every_lead_image_with_their_releases(
     client, make_release, django_assert_max_num_queries
 ):
-    """The same queries with no image, with 3 releases pictured and with 25 (a full page):
-    none per image, whatever the page size."""
+    """The same queries with 3 releases pictured and with 25 (a full page): none per image,
+    whatever the page size. A finder page whose releases have pictures reads them in one
+    query more than a page with none (the index knows which have one: none, no query)."""
     first, *others = add_releases(make_release, 3)
     plain = {url: cold_visit(client, url)[1] for url in LIST_PAGES}
     image = pictures.add_lead_image(first, pictures.photo(960, 640))
@@ -562,13 +563,14 @@ def test_lists_read_every_lead_image_with_their_releases(
     copy_image(image, add_releases(make_release, 22, start=3))
 
     for url in LIST_PAGES:
-        with django_assert_max_num_queries(len(plain[url])):
+        extra = 0 if url == "/" else 1  # the home page's latest are read with their images
+        with django_assert_max_num_queries(len(plain[url]) + extra):
             response, many = cold_visit(client, url)
         assert len(page(response).find_all("article", cls="card--with-image")) == (
             10 if url == "/" else 20
         )
         assert_no_query_per_release(three[url], many, url)
-        assert len(many) == len(plain[url]), url
+        assert len(many) == len(plain[url]) + extra, url
 
 
 def test_the_release_page_reads_its_image_with_the_release(client, make_release):
