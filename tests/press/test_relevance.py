@@ -116,6 +116,43 @@ def test_pages_by_relevance_follow_the_whole_order(ranking_way, ceasefires, monk
     assert pages("ceasefire", 3, source="mission-to-moldova") == moldova
 
 
+def test_a_small_share_of_a_search_is_ranked_among_itself_until_the_ranking_is_read(
+    ranking_way, ceasefires, monkeypatch
+):
+    """A filter keeping few of a search's matches would find its page deep in the ranking:
+    its own releases are ranked instead (one query, no slice of the ranking), the same
+    order; once this process has read the ranking whole, a walk through it asks nothing."""
+    monkeypatch.setattr(engine, "RANKED_AMONG", 0)
+    monkeypatch.setattr(engine, "FIRST_RANKED", 3)
+    monkeypatch.setattr(engine, "WALKED_AT_MOST", 2)  # a walk of more than 2 rows: ranked
+    moldova = oracle(ranking_way, "ceasefire", sources__slug="mission-to-moldova")
+    assert 3 <= len(moldova) <= len(oracle(ranking_way, "ceasefire")) / 2
+
+    with CaptureQueriesContext(connection) as queries:
+        assert pages("ceasefire", 3, source="mission-to-moldova") == moldova
+    ranked = ranking_queries(queries)
+    assert ranked
+    assert all('"press_release"."id" IN (' in sql for sql in ranked), ranked  # its own
+
+    monkeypatch.setattr(engine, "WALKED_AT_MOST", len(moldova) * 100)
+    pages("ceasefire", 1)  # walked, a row a page, to the end: the ranking read whole
+    monkeypatch.setattr(engine, "WALKED_AT_MOST", 2)
+    with CaptureQueriesContext(connection) as queries:
+        assert pages("ceasefire", 3, source="mission-to-moldova") == moldova
+    assert not ranking_queries(queries)
+
+
+def ranking_queries(queries):
+    """The SQL of ``queries`` that ranks matches of a search (PostgreSQL's vector, or the
+    fallback's folded text on SQLite)."""
+    return [
+        query["sql"]
+        for query in queries
+        if "ORDER BY" in query["sql"]
+        and ("search_vector" in query["sql"] or "press_folded" in query["sql"])
+    ]
+
+
 def test_a_title_match_ranks_above_body_only_matches(ranking_way, client, make_release):
     make_release(title="Chair welcomes ceasefire talks", body="<p>Talks resumed.</p>", days_ago=5)
     make_release(title="Observers report", body="<p>The ceasefire held.</p>", days_ago=1)
