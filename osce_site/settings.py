@@ -69,6 +69,8 @@ MIDDLEWARE = [
     "osce_site.security.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "osce_site.languages.LanguageFromPathMiddleware",  # the language from the address
+    "osce_site.languages.PublicLanguagesMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -89,6 +91,7 @@ TEMPLATES = [
         "OPTIONS": {
             "context_processors": [
                 "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
             ],
@@ -130,7 +133,28 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-LANGUAGE_CODE = "en-gb"
+# The organisation's six official languages. English is the default: its addresses have no
+# prefix (today's URLs), every other language's start with its code (/ru/press-releases/).
+LANGUAGE_CODE = "en"
+LANGUAGES = [
+    ("en", "English"),
+    ("ru", "Русский"),
+    ("fr", "Français"),
+    ("de", "Deutsch"),
+    ("it", "Italiano"),
+    ("es", "Español"),
+]
+# The languages the public site offers (osce_site/languages.py): a language opens when its
+# catalogue is complete (Russian's is being written: PUBLIC_LANGUAGES=en,ru shows it).
+PUBLIC_LANGUAGES = tuple(os.environ.get("PUBLIC_LANGUAGES", "en").replace(" ", "").split(","))
+if LANGUAGE_CODE not in PUBLIC_LANGUAGES or not set(PUBLIC_LANGUAGES) <= dict(LANGUAGES).keys():
+    raise ImproperlyConfigured(
+        f"PUBLIC_LANGUAGES must name {LANGUAGE_CODE} and only codes of LANGUAGES: "
+        + ", ".join(code for code, _name in LANGUAGES)
+    )
+LOCALE_PATHS = [BASE_DIR / "locale"]
+# English written the British way (31/12/2024, 24 September 2021), as the site always had.
+FORMAT_MODULE_PATH = ["osce_site.formats"]
 # The organisation's seat: an imported release dated "24 September 2021" is that day here.
 TIME_ZONE = "Europe/Vienna"
 USE_I18N = True

@@ -1,7 +1,12 @@
 """The site's URLs: the public site from ``press``, the admin, the usual files, and the
-uploads when they live on this machine's disk (no ``S3_BUCKET``)."""
+uploads when they live on this machine's disk (no ``S3_BUCKET``).
+
+The public site is in every language of ``LANGUAGES``: English at today's addresses (no
+prefix), the others under their code (``/ru/press-releases/``); the admin is English.
+"""
 
 from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path, re_path
 
@@ -13,7 +18,7 @@ urlpatterns = [
     # permission on the object.
     path("admin/r/<path:content_type_id>/<path:object_id>/", view_on_site),
     path("admin/", admin.site.urls),
-    path("", include("press.urls")),
+    *i18n_patterns(path("", include("press.urls")), prefix_default_language=False),
 ]
 if settings.STORAGES["default"]["BACKEND"].endswith(".FileSystemStorage"):
     urlpatterns.insert(1, re_path(r"^media/(?P<path>.*)$", media, name="media"))

@@ -9,6 +9,7 @@ from django.contrib.sitemaps import Sitemap
 from django.db.models import Max
 
 from institutions.models import Structure
+from osce_site.languages import public_codes
 from taxonomy.models import Country, FieldOfWork, Meeting
 
 from .models import Release
@@ -30,11 +31,21 @@ class ReleaseSitemap(Sitemap):
 
 
 class TermSitemap(Sitemap):
+    """A term's page in every language the site offers, each naming the others and the
+    default (``hreflang``, ``x-default``)."""
+
     changefreq = "weekly"
     priority = 0.6
+    i18n = True
+    alternates = True
+    x_default = True
 
     def __init__(self, model):
         self.model = model
+
+    @property
+    def languages(self):
+        return list(public_codes())
 
     def items(self):
         return self.model._default_manager.only("slug").order_by("pk")

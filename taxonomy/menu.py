@@ -13,6 +13,9 @@ from django.db import models
 from django.db.models.signals import post_save, pre_save
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.translation import get_language
+
+from osce_site.languages import localized
 
 from . import freshness, trees
 from .models import Chairpersonship, Country, MenuItem
@@ -193,7 +196,7 @@ def read_tree(year=None):
 
     roots, by_pk = [], {}
     for row in rows:
-        entry = Entry(label=row.label, url=row.url if is_link(row.url) else "")
+        entry = Entry(label=row.label, url=localized(row.url) if is_link(row.url) else "")
         model = models_by_type.get(row.content_type_id)
         if model is not None:
             if not row.term_slug:
@@ -214,10 +217,11 @@ def read_tree(year=None):
 
 
 def render_menu():
-    """The menu's HTML, cached per menu version and year (the chair marker is yearly)."""
+    """The menu's HTML, cached per menu version, year (the chair marker is yearly) and
+    language (its addresses carry the language's prefix)."""
     year = timezone.localdate().year
     version = freshness.current().menu
-    key = f"menu:html:{version}:{year}"
+    key = f"menu:html:{version}:{year}:{get_language()}"
     html = cache.get(key)
     if html is None:
         html = render_to_string("includes/menu.html", {"entries": read_tree(year)})
