@@ -48,8 +48,8 @@ class ReleaseForm(forms.ModelForm):
     class Meta:
         model = Release
         fields = [
-            "title", "slug", "type", "status", "published_at", "place", "sources",
-            "countries", "fields_of_work", "meetings", "lead", "body",
+            "title", "slug", "type", "status", "published_at", "language", "translation_of",
+            "place", "sources", "countries", "fields_of_work", "meetings", "lead", "body",
         ]  # fmt: skip
 
     def __init__(self, *args, user=None, before_revert=None, **kwargs):
@@ -179,14 +179,22 @@ class LeadImageInline(admin.StackedInline):
 class ReleaseAdmin(SafeAutocomplete, VersionAdmin):
     form = ReleaseForm
     object_history_template = "admin/press/release/object_history.html"
-    list_display = ["title", "type", "state", "published_at", "source_names", "created_by"]
-    list_filter = ["status", "type", "sources", "fields_of_work", "created_by"]
+    list_display = [
+        "title",
+        "type",
+        "language",
+        "state",
+        "published_at",
+        "source_names",
+        "created_by",
+    ]
+    list_filter = ["status", "type", "language", "sources", "fields_of_work", "created_by"]
     list_select_related = ["created_by"]
     search_fields = ["title", "slug", "lead", "body"]
     date_hierarchy = "published_at"
     show_full_result_count = False  # "of 100,000" is one COUNT(*) more on every filtered list
     prepopulated_fields = {"slug": ["title"]}
-    autocomplete_fields = ["place", "sources", "countries"]
+    autocomplete_fields = ["place", "sources", "countries", "translation_of"]
     filter_horizontal = ["meetings"]
     readonly_fields = ["created_at", "created_by", "updated_at", "updated_by", "imported_from"]
     inlines = [LeadImageInline, AttachmentInline]
@@ -198,6 +206,7 @@ class ReleaseAdmin(SafeAutocomplete, VersionAdmin):
 
     fieldsets = [
         (None, {"fields": ["title", "slug", "type", "status", "published_at", "seen_version"]}),
+        ("Language", {"fields": ["language", "translation_of"]}),
         ("Where and who", {"fields": ["place", "sources", "countries"]}),
         ("Filed under", {"fields": ["fields_of_work", "meetings"]}),
         (None, {"fields": ["lead", "body"]}),

@@ -37,14 +37,21 @@ from taxonomy.models import Country, FieldOfWork, Meeting, Place
 
 from .models import LISTED_TERMS, LeadImage, Release, load_terms
 from .pagecache import cached_once
-from .search import best_first, every_match_plan, nearest, ranks_by_index, search
+from .search import (
+    best_first,
+    every_match_plan,
+    nearest,
+    ranks_by_index,
+    search,
+    search_config,
+)
 
 EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 MICROSECOND = dt.timedelta(microseconds=1)
 SNAPSHOT_TIMEOUT = 60 * 60 * 24  # a new version makes a snapshot unreachable long before
 # The shape of a snapshot: part of its key in the shared cache, so that a process with new
 # code never unpickles one that an older process built without a field it reads.
-SNAPSHOT_FORMAT = 2
+SNAPSHOT_FORMAT = 3
 SEARCHES_KEPT = 512  # recent searches' matches kept per process, per snapshot
 # A search narrowed to this many releases or fewer is ranked among them alone, in one query.
 RANKED_AMONG = 2000
@@ -189,20 +196,24 @@ def build(using="default"):
         Release.objects.using(using)
         .published_or_scheduled()
         .order_by("published_at", "pk")
-        .values_list("pk", "published_at", "type", "place__country_id")
+        .values_list("pk", "published_at", "type", "place__country_id", "language")
     )
     ids, times = array("q"), array("q")
-    types, dated = {}, {}
-    for position, (pk, published_at, kind, country_id) in enumerate(rows.iterator(20000)):
+    types, dated, languages = {}, {}, {}
+    for position, (pk, published_at, kind, country_id, language) in enumerate(rows.iterator(20000)):
         ids.append(pk)
         times.append(micros(published_at))
         types.setdefault(kind, []).append(position)
+        languages.setdefault(language, []).append(position)
         if country_id is not None:
             dated.setdefault(country_id, []).append(position)
     spots = array("i", [-1]) * (max(ids, default=0) + 1)
     for position, pk in enumerate(ids):
         spots[pk] = position
-    terms = {"type": {kind: BitMap(found) for kind, found in types.items()}}
+    terms = {
+        "type": {kind: BitMap(found) for kind, found in types.items()},
+        "language": {code: BitMap(found) for code, found in languages.items()},
+    }
     options, links = {}, {}
     for name, (model, relation) in TREE_FACETS.items():
         direct = _links(relation, using, spots)
@@ -281,13 +292,14 @@ class Index:
         about a second at 1,000,000 releases (the heap pages of half the table).
         """
         return self._kept(
-            ("matches", id(snapshot), query), lambda: self._shared_matches(snapshot, query, using)
+            ("matches", id(snapshot), search_config(), query),
+            lambda: self._shared_matches(snapshot, query, using),
         )
 
     def _shared_matches(self, snapshot, query, using):
         if not snapshot.key:  # built apart from any versions: nothing to name it by
             return self._matches(snapshot, query, using)
-        digest = hashlib.sha256(query.encode()).hexdigest()[:32]
+        digest = hashlib.sha256(f"{search_config()}:{query}".encode()).hexdigest()[:32]
         key = f"engine:{using}:{snapshot.key}:{self._forgotten}:matches:{digest}"
         packed = cached_once(
             key, lambda: self._matches(snapshot, query, using).serialize(), SNAPSHOT_TIMEOUT
@@ -297,7 +309,10 @@ class Index:
     def ranking(self, snapshot, query, using="default"):
         """The positions matching ``query``, best match first (then newest first), read
         from the database as far as pages need them."""
-        return self._kept(("ranking", id(snapshot), query), lambda: Ranking(snapshot, query, using))
+        return self._kept(
+            ("ranking", id(snapshot), search_config(), query),
+            lambda: Ranking(snapshot, query, using),
+        )
 
     def ranked(self, answer, query, offset, size, using="default"):
         """``size`` ids of ``answer`` from ``offset``, best match for ``query`` first.
@@ -314,7 +329,7 @@ class Index:
             return []
         walk = (offset + size) * len(answer.matches) / len(answer)
         with self._lock:
-            kept = self._searches.get(("ranking", id(answer.snapshot), query))
+            kept = self._searches.get(("ranking", id(answer.snapshot), search_config(), query))
         read_whole = kept is not None and kept.done
         if len(answer) <= RANKED_AMONG or (walk > WALKED_AT_MOST and not read_whole):
             among = Release.objects.using(using).filter(pk__in=answer.ids())

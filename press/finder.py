@@ -19,6 +19,7 @@ from django import forms
 from django.core.validators import RegexValidator
 from django.http import QueryDict
 from django.utils import timezone
+from django.utils.translation import get_language
 
 from institutions.models import Structure
 from taxonomy import freshness
@@ -343,10 +344,11 @@ class Finder:
         ``search_order`` is a search's order when none is asked (a feed's is newest)."""
         self.search_order = search_order
         self.data = data
-        self.base = queryset
+        self.language = get_language()  # the page's: a finder lists releases written in it
+        self.base = queryset.in_language(self.language)
         self.within = within
         self.using = using
-        self.filterset = ReleaseFilter(data, queryset=queryset)
+        self.filterset = ReleaseFilter(data, queryset=self.base)
         self.filterset.is_valid()  # fills cleaned_data with the valid values, errors aside
         self.cleaned = self.filterset.form.cleaned_data
 
@@ -400,6 +402,7 @@ class Finder:
             name: [getattr(value, "pk", value) for value in self.cleaned.get(name) or ()]
             for name in engine.FACETS
         }
+        terms["language"] = [self.language]
         day_from, day_to = self.cleaned.get("date_from"), self.cleaned.get("date_to")
         matches = engine.INDEX.matches(snapshot, self.query, self.using) if self.query else None
         selection = engine.Selection(

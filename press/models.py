@@ -15,7 +15,7 @@ from django.db.models.indexes import Index
 from django.db.models.signals import post_delete
 from django.dispatch import receiver
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.functional import cached_property
 from django_prose_editor.fields import ProseEditorField
 
@@ -144,6 +144,12 @@ class ReleaseQuerySet(models.QuerySet):
         """What the public may see: published, and its publication time has come."""
         return self.published_or_scheduled().filter(published_at__lte=timezone.now())
 
+    def in_language(self, language=None):
+        """Releases written in ``language``, by default the page's."""
+        return self.filter(
+            language=language or translation.get_language() or settings.LANGUAGE_CODE
+        )
+
     def published_or_scheduled(self):
         """Published, whenever it goes public: what the public sees now, and what it will
         see by the clock alone (the finder's index holds these, the time cut at each
@@ -247,6 +253,23 @@ class Release(models.Model):
         help_text="One or two sentences, shown in lists, feeds and shared links. Plain text.",
     )
     type = models.CharField(max_length=20, choices=Type.choices, default=Type.PRESS_RELEASE)
+    language = models.CharField(
+        max_length=8,
+        choices=settings.LANGUAGES,
+        default=settings.LANGUAGE_CODE,
+        db_default=settings.LANGUAGE_CODE,
+        db_index=True,
+        help_text="The language it is written in: it is listed, searched and shown in it.",
+    )
+    translation_of = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="translations",
+        verbose_name="translation of",
+        help_text="The original this release translates; empty for an original.",
+    )
     status = models.CharField(
         max_length=20, choices=Status.choices, default=Status.DRAFT, db_index=True
     )
@@ -323,6 +346,13 @@ class Release(models.Model):
     class Meta:
         ordering = ["-published_at", "-pk"]
         permissions = [("publish_release", "Can publish, schedule and unpublish releases")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["translation_of", "language"],
+                name="release_one_translation_per_language",
+                violation_error_message="This release already has a translation in that language.",
+            )
+        ]
         indexes = [
             # With the id, the lists' exact order: deep pages walk the index alone.
             models.Index(fields=["status", "-published_at", "-id"], name="release_list_order"),
@@ -359,7 +389,10 @@ class Release(models.Model):
     snippet = ""
 
     def get_absolute_url(self):
-        return slug_url("press:detail", self.slug)
+        """Its address in its own language (``/ru/press-releases/…`` for a Russian one),
+        whatever the page that links to it."""
+        with translation.override(self.language):
+            return slug_url("press:detail", self.slug)
 
     @property
     def image(self):
@@ -387,6 +420,17 @@ class Release(models.Model):
                     "it; choose another."
                 }
             )
+
+        original = self.translation_of
+        if original is not None:
+            if original.pk == self.pk or original.translation_of_id is not None:
+                raise ValidationError(
+                    {"translation_of": "Choose the original release, not a translation of it."}
+                )
+            if original.language == self.language:
+                raise ValidationError(
+                    {"language": "A translation is in another language than its original."}
+                )
 
     def held_by_another(self, slug):
         """Whether ``slug`` is an old address of another release."""

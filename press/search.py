@@ -18,8 +18,26 @@ from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connections, models, transaction
 from django.utils.html import escape, strip_tags
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 
-SEARCH_CONFIG = "english"
+SEARCH_CONFIG = "english"  # the default language's
+# PostgreSQL's text-search configuration for each language a release may be written in (its
+# stemming and stop words: "выборах" finds "выборы"); another language gets "simple".
+SEARCH_CONFIGS = {
+    "en": "english",
+    "ru": "russian",
+    "fr": "french",
+    "de": "german",
+    "it": "italian",
+    "es": "spanish",
+}
+
+
+def search_config(language=None):
+    """The configuration for ``language``, by default the page's."""
+    return SEARCH_CONFIGS.get(language or get_language(), "simple")
+
+
 RANK_INDEX = "release_search_rank"  # press/migrations/0008_search_rank_index.py
 CREATE_RANK_INDEX = (
     f"CREATE INDEX IF NOT EXISTS {RANK_INDEX} "
@@ -104,7 +122,7 @@ def best_first(queryset, query):
 def nearest(queryset, query):
     """``(id, distance)`` of ``queryset``'s matches in the RUM index's order (nearest, so
     best, first): a slice reads only its rows. Ties come in no set order."""
-    ts_query = SearchQuery(query, search_type="websearch", config=SEARCH_CONFIG)
+    ts_query = SearchQuery(query, search_type="websearch", config=search_config())
     distance = models.Func(
         models.F("search_vector"),
         ts_query,
@@ -119,7 +137,7 @@ def nearest(queryset, query):
 def search(queryset, query):
     """Narrow ``queryset`` to releases matching ``query``, annotated with a ``rank``."""
     if connections[queryset.db].vendor == "postgresql":
-        ts_query = SearchQuery(query, search_type="websearch", config=SEARCH_CONFIG)
+        ts_query = SearchQuery(query, search_type="websearch", config=search_config())
         return queryset.filter(search_vector=ts_query).annotate(
             rank=SearchRank(models.F("search_vector"), ts_query)
         )

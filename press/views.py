@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET
 from django.views.generic import DetailView, ListView, TemplateView
 
 from institutions.models import Structure
+from osce_site.languages import public_codes
 from osce_site.security import client_address
 from taxonomy import trees
 from taxonomy.models import Chairpersonship, Country, FieldOfWork, Meeting, OldAddress
@@ -174,7 +175,7 @@ class HomeView(TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        latest = Release.objects.published().for_listing().newest_first()
+        latest = Release.objects.published().in_language().for_listing().newest_first()
         context["latest"] = load_terms(list(latest[: self.latest_count]), LISTED_TERMS)
         return context
 
@@ -210,6 +211,13 @@ class ReleaseDetailView(DetailView):
         load_terms([release])
         return release
 
+    def get(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        if self.object.get_absolute_url() != request.path:
+            # Asked under another language's prefix: its own address, for good.
+            return redirect(self.object.get_absolute_url(), permanent=True)
+        return self.render_to_response(self.get_context_data(object=self.object))
+
     def dispatch(self, request, *args, **kwargs):
         try:
             return super().dispatch(request, *args, **kwargs)
@@ -223,6 +231,21 @@ class ReleaseDetailView(DetailView):
                 raise
             return redirect(moved.release.get_absolute_url(), permanent=True)
 
+    def translations(self, release):
+        """Its address in each language it is published in: itself, its original and the
+        original's other translations (one query, where the site offers more than one)."""
+        if len(public_codes()) == 1:
+            return {release.language: release.get_absolute_url()}
+        original = release.translation_of_id or release.pk
+        group = Release.objects.published().filter(
+            models.Q(pk=original) | models.Q(translation_of=original)
+        )
+        pages = {
+            other.language: other.get_absolute_url() for other in group.only("slug", "language")
+        }
+        pages[release.language] = release.get_absolute_url()  # a preview too
+        return pages
+
     def render_to_response(self, context, **kwargs):
         response = super().render_to_response(context, **kwargs)
         if context["preview"]:
@@ -232,9 +255,15 @@ class ReleaseDetailView(DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         release = self.object
-        published = Release.objects.published().only("title", "slug", "published_at", "type")
+        published = (
+            Release.objects.published()
+            .in_language(release.language)
+            .only("title", "slug", "published_at", "type", "language")
+        )
         context.update(
             breadcrumbs=[{"label": "Press releases", "url": reverse("press:list")}],
+            language_pages=self.translations(release),
+            language_section=reverse("press:list"),
             preview=not release.is_published(),
             related=published.related_to(release)[: self.related_count],
             newer=published.after(release).order_by("published_at", "pk").first(),

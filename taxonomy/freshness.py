@@ -135,6 +135,22 @@ def _upsert(postgresql, kind_sql, *, bump):
 _START_ROW_SQL = {postgresql: _upsert(postgresql, "%s", bump=False) for postgresql in (True, False)}
 
 
+def watch_again(kind, *labels):
+    """A migration operation, put before and after operations that alter the tables of
+    ``labels``: SQLite alters a table by copying it whole, and the copy has none of the
+    old one's triggers, so they are made again (either way the migration runs).
+    PostgreSQL alters a table in place: nothing to do there."""
+
+    def again(apps, schema_editor):
+        if schema_editor.connection.vendor == "postgresql":
+            return
+        tables = [apps.get_model(label)._meta.db_table for label in labels]
+        _drop(schema_editor, tables)
+        _create(schema_editor, kind, tables)
+
+    return migrations.RunPython(again, again, elidable=False)
+
+
 def _create(schema_editor, kind, tables):
     if schema_editor.connection.vendor == "postgresql":
         schema_editor.execute(

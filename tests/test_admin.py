@@ -109,6 +109,7 @@ def test_release_saved_through_the_admin_is_sanitised(admin_client):
             "status": Release.Status.PUBLISHED,
             "published_at_0": "2024-05-02",
             "published_at_1": "10:00:00",
+            "language": "en",
             "sources": [secretariat.pk],
             "body": '<p onclick="steal()">Visit.</p><script>alert(1)</script>',
             "attachments-TOTAL_FORMS": "0",

@@ -74,6 +74,8 @@ def new_release_data(*, title="Talks on the Dniester bridge", sources=(MOLDOVA,)
         "status": Release.Status.DRAFT,
         "published_at_0": "2024-05-02",
         "published_at_1": "10:00:00",
+        "language": "en",
+        "translation_of": "",
         "place": "",
         "sources": [str(s.pk) for s in Structure.objects.filter(slug__in=sources)],
         "countries": [],
