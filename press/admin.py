@@ -11,15 +11,18 @@ import difflib
 
 import reversion
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
-from django.shortcuts import get_object_or_404
+from django.http import HttpResponseNotAllowed
+from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from reversion.admin import VersionAdmin
 from reversion.models import Version
 
@@ -183,12 +186,21 @@ class ReleaseAdmin(SafeAutocomplete, VersionAdmin):
         "title",
         "type",
         "language",
+        "needs_update",
         "state",
         "published_at",
         "source_names",
         "created_by",
     ]
-    list_filter = ["status", "type", "language", "sources", "fields_of_work", "created_by"]
+    list_filter = [
+        "status",
+        "type",
+        "language",
+        "needs_update",
+        "sources",
+        "fields_of_work",
+        "created_by",
+    ]
     list_select_related = ["created_by"]
     search_fields = ["title", "slug", "lead", "body"]
     date_hierarchy = "published_at"
@@ -206,7 +218,7 @@ class ReleaseAdmin(SafeAutocomplete, VersionAdmin):
 
     fieldsets = [
         (None, {"fields": ["title", "slug", "type", "status", "published_at", "seen_version"]}),
-        ("Language", {"fields": ["language", "translation_of"]}),
+        ("Language", {"fields": ["language", "translation_of", "translations"]}),
         ("Where and who", {"fields": ["place", "sources", "countries"]}),
         ("Filed under", {"fields": ["fields_of_work", "meetings"]}),
         (None, {"fields": ["lead", "body"]}),
@@ -284,6 +296,126 @@ class ReleaseAdmin(SafeAutocomplete, VersionAdmin):
             label, detail = workflow.describe(obj)
             self.message_user(request, f"“{obj}” — {label}: {detail}.", messages.SUCCESS)
 
+    def get_readonly_fields(self, request, obj=None):
+        """A translation's type and place are its original's: shown, not edited."""
+        fields = [
+            *super().get_readonly_fields(request, obj),
+            "translations",
+            "shared_terms",
+            "original_text",
+        ]
+        if obj is not None and obj.translation_of_id:
+            fields += ["type", "place", "language", "translation_of"]
+        return fields
+
+    def get_fieldsets(self, request, obj=None):
+        """A translation's terms are its original's: said, not offered for editing."""
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None or not obj.translation_of_id:
+            return fieldsets
+        shared = ("Where and who", "Filed under")
+        kept = [(name, options) for name, options in fieldsets if name not in shared]
+        kept.insert(2, ("Shared with the original", {"fields": ["place", "shared_terms"]}))
+        kept.insert(3, ("The original, to translate from", {"fields": ["original_text"]}))
+        return kept
+
+    @admin.display(description="Original")
+    def original_text(self, release):
+        """The original's title, summary and text beside the translation's own boxes
+        (the body as the site shows it: sanitised on save)."""
+        original = release.translation_of
+        if original is None:
+            return "—"
+        return format_html(
+            '<div class="original-text" lang="{}"><p><strong>{}</strong></p><p>{}</p>{}</div>',
+            original.language,
+            original.title,
+            original.lead,
+            mark_safe(original.body),  # sanitised on save (press.html)
+        )
+
+    @admin.display(description="Sources, countries, fields of work, meetings")
+    def shared_terms(self, release):
+        original = release.translation_of
+        if original is None:
+            return "—"
+        names = [
+            term.name
+            for relation in ("sources", "countries", "fields_of_work", "meetings")
+            for term in getattr(original, relation).all()
+        ]
+        return ", ".join(names) or "—"
+
+    @admin.display(description="Translations")
+    def translations(self, release):
+        """The group at a glance: the original, each translation with its state and
+        whether it needs an update, and a button for each language still missing."""
+        if release.pk is None:
+            return "Save the release first; then it can be translated."
+        original = release.translation_of or release
+        group = {original.language: original}
+        group.update({copy.language: copy for copy in original.translations.all()})
+        items = []
+        for code, name in settings.LANGUAGES:
+            member = group.get(code)
+            if member is None:
+                if release.translation_of_id is None:
+                    items.append(
+                        format_html(
+                            '<button type="submit" class="button" formaction="{}" '
+                            'formnovalidate name="_translate">Translate into {}</button>',
+                            reverse("admin:press_translate", args=[original.pk, code]),
+                            name,
+                        )
+                    )
+                continue
+            role = "original" if member.pk == original.pk else member.state_label.lower()
+            flag = ", needs update" if member.needs_update else ""
+            label = f"{name} ({role}{flag})"
+            if member.pk == release.pk:
+                items.append(format_html("<strong>{}</strong>", label))
+            else:
+                url = reverse("admin:press_release_change", args=[member.pk])
+                items.append(format_html('<a href="{}">{}</a>', url, label))
+        return format_html_join(" · ", "{}", ((item,) for item in items))
+
+    def translate_view(self, request, object_id, language):
+        """A draft translation of an original into ``language``, made from it (POST)."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        original = get_object_or_404(self.get_queryset(request), pk=object_id)
+        if not (self.has_add_permission(request) and self.has_change_permission(request, original)):
+            raise PermissionDenied
+        names = dict(settings.LANGUAGES)
+        if original.translation_of_id or language not in names:
+            self.message_user(request, "Only an original is translated.", messages.ERROR)
+            return redirect(reverse("admin:press_release_change", args=[original.pk]))
+        taken = original.translations.filter(language=language).first()
+        if language == original.language or taken is not None:
+            self.message_user(
+                request, f"It is already in {names[language]}: here it is.", messages.WARNING
+            )
+            return redirect(reverse("admin:press_release_change", args=[(taken or original).pk]))
+        with reversion.create_revision():
+            copy = original.translate(language, request.user)
+            reversion.set_user(request.user)
+            reversion.set_comment(f"Translation into {names[language]} made from the original.")
+        self.message_user(
+            request,
+            f"A draft in {names[language]} was made from the original: translate its title, "
+            "summary and text; its type, place and terms are the original's.",
+            messages.SUCCESS,
+        )
+        return redirect(reverse("admin:press_release_change", args=[copy.pk]))
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        release = form.instance
+        if release.translation_of_id is None:
+            release.share_with_translations()
+        else:  # the terms are the original's, whatever the form held
+            release.share_terms_of(release.translation_of)
+
     @admin.display(description="Status", ordering="status")
     def state(self, release):
         """A scheduled release's time, its zone named, under its state."""
@@ -326,7 +458,9 @@ class ReleaseAdmin(SafeAutocomplete, VersionAdmin):
 
     def get_urls(self):
         compare = self.admin_site.admin_view(self.compare_view)
+        translate = self.admin_site.admin_view(self.translate_view)
         return [
+            path("<int:object_id>/translate/<str:language>/", translate, name="press_translate"),
             path(
                 "<int:object_id>/history/<int:version_id>/changes/", compare, name="press_compare"
             ),

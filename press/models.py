@@ -270,6 +270,12 @@ class Release(models.Model):
         verbose_name="translation of",
         help_text="The original this release translates; empty for an original.",
     )
+    needs_update = models.BooleanField(
+        "needs update",
+        default=False,
+        editable=False,
+        help_text="The original's text changed after this translation's text was last saved.",
+    )
     status = models.CharField(
         max_length=20, choices=Status.choices, default=Status.DRAFT, db_index=True
     )
@@ -369,14 +375,30 @@ class Release(models.Model):
         self.body = sanitise(self.body)
         if not self.slug:
             self.slug = self.unique_slug()
-        old_slug = None
+        if self.translation_of_id:  # the group's type and place are the original's
+            shared = Release.objects.filter(pk=self.translation_of_id).values(*SHARED_FIELDS)
+            for name, value in shared.first().items():
+                setattr(self, name, value)
+        old_slug, text_changed = None, False
         if self.pk:
-            stored = Release.objects.filter(pk=self.pk).values_list("slug", "version").first()
+            stored = (
+                Release.objects.filter(pk=self.pk)
+                .values_list("slug", "version", *TEXT_FIELDS)
+                .first()
+            )
             if stored:
                 # Never backwards, even when an old version was just restored into self.
                 old_slug, self.version = stored[0], max(self.version, stored[1]) + 1
+                text_changed = tuple(stored[2:]) != tuple(getattr(self, f) for f in TEXT_FIELDS)
+        if text_changed and self.translation_of_id:
+            self.needs_update = False  # its translator has just worked on it
         with transaction.atomic():
             super().save(*args, **kwargs)
+            if self.translation_of_id is None and self.pk:
+                translations = Release.objects.filter(translation_of=self)
+                translations.update(**{name: getattr(self, name) for name in SHARED_FIELDS})
+                if text_changed:
+                    translations.update(needs_update=True)
             if old_slug and old_slug != self.slug:
                 # The old address keeps working; a redirect from the new one would loop.
                 # Another release's redirect is never taken over nor deleted, whatever
@@ -393,6 +415,36 @@ class Release(models.Model):
         whatever the page that links to it."""
         with translation.override(self.language):
             return slug_url("press:detail", self.slug)
+
+    def translate(self, language, user=None):
+        """A draft translation of this original into ``language``: its text to translate,
+        its publication time, the group's type, place and terms; saved and returned."""
+        copy = Release(
+            title=self.title,
+            lead=self.lead,
+            body=self.body,
+            language=language,
+            translation_of=self,
+            status=Release.Status.DRAFT,
+            created_by=user,
+            updated_by=user,
+            published_at=self.published_at,
+            **{name: getattr(self, name) for name in SHARED_FIELDS},
+        )
+        copy.slug = free_slug(f"{self.slug[:190]}-{language}", _slug_taken)
+        copy.save()
+        copy.share_terms_of(self)
+        return copy
+
+    def share_terms_of(self, original):
+        """The original's sources, fields of work, countries and meetings, as this one's."""
+        for name in SHARED_RELATIONS:
+            getattr(self, name).set(getattr(original, name).all())
+
+    def share_with_translations(self):
+        """This original's terms, as each of its translations' (after the form set them)."""
+        for copy in Release.objects.filter(translation_of=self):
+            copy.share_terms_of(self)
 
     @property
     def image(self):
@@ -463,6 +515,21 @@ class Release(models.Model):
         if base not in taken:
             return base
         return free_slug(dated, taken.__contains__)
+
+
+# What a release and its translations share; the rest is each one's own: its text, and its
+# state and publication time (a translation is scheduled and published on its own; it is
+# made with its original's time).
+SHARED_FIELDS = ("type", "place_id")
+SHARED_RELATIONS = ("sources", "fields_of_work", "countries", "meetings")
+TEXT_FIELDS = ("title", "lead", "body")
+
+
+def _slug_taken(slug):
+    return (
+        Release.objects.filter(slug=slug).exists()
+        or SlugRedirect.objects.filter(old_slug=slug).exists()
+    )
 
 
 class SlugRedirect(models.Model):

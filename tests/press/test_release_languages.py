@@ -9,8 +9,9 @@ from django.utils import translation
 
 from press.finder import Finder
 from press.models import Release
-from tests.helpers.admin_forms import new_release_data
+from tests.helpers.admin_forms import new_release_data, shown_form_data
 from tests.helpers.pages import card_titles, page
+from tests.helpers.users import WRITERS, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -181,3 +182,101 @@ def test_the_admin_saves_a_translation_and_lists_its_language(admin_client, pair
     assert (german.language, german.translation_of) == ("de", english)
     listing = admin_client.get(reverse("admin:press_release_changelist"), {"language": "de"})
     assert [row.title for row in listing.context["cl"].result_list] == ["Beobachter berichten"]
+
+
+def translate(client, release, language):
+    return client.post(reverse("admin:press_translate", args=[release.pk, language]))
+
+
+def test_a_translation_is_made_from_its_original_in_the_admin(admin_client, make_release):
+    original = make_release(
+        title="Talks resume", fields=("elections",), countries=("moldova",), place_slug="vienna"
+    )
+    response = translate(admin_client, original, "ru")
+    copy = Release.objects.get(translation_of=original)
+    assert response.status_code == 302
+    assert response["Location"] == reverse("admin:press_release_change", args=[copy.pk])
+    assert (copy.language, copy.status, copy.title, copy.body) == (
+        "ru",
+        Release.Status.DRAFT,
+        original.title,
+        original.body,
+    )
+    assert (copy.place, copy.type, copy.published_at) == (
+        original.place,
+        original.type,
+        original.published_at,
+    )
+    for relation in ("sources", "fields_of_work", "countries"):
+        assert set(getattr(copy, relation).all()) == set(getattr(original, relation).all())
+    assert copy.slug == f"{original.slug}-ru"
+    # Asked again: no second one, and the existing translation is shown.
+    again = translate(admin_client, original, "ru")
+    assert again["Location"] == reverse("admin:press_release_change", args=[copy.pk])
+    assert Release.objects.filter(translation_of=original).count() == 1
+    assert (
+        admin_client.get(reverse("admin:press_translate", args=[original.pk, "ru"])).status_code
+        == 405
+    )
+
+
+def test_the_change_form_shows_the_group_and_offers_the_missing_languages(admin_client, pair):
+    english, russian = pair
+    form = admin_client.get(reverse("admin:press_release_change", args=[english.pk]))
+    html = form.content.decode()
+    for code in ("fr", "de", "it", "es"):
+        assert f'formaction="{reverse("admin:press_translate", args=[english.pk, code])}"' in html
+    assert reverse("admin:press_translate", args=[english.pk, "ru"]) not in html
+    assert f'href="{reverse("admin:press_release_change", args=[russian.pk])}"' in html
+    shown = admin_client.get(reverse("admin:press_release_change", args=[russian.pk]))
+    assert "Translate into" not in shown.content.decode()  # a translation is not translated
+
+
+def test_a_writer_translates_only_what_they_may_edit(client, make_release):
+    mine = make_release(title="Ours", sources=("secretariat",))
+    theirs = make_release(title="Theirs", sources=("mission-to-moldova",))
+    writer = make_user("writer-scope", WRITERS, scope=("secretariat",))
+    client.force_login(writer)
+    assert translate(client, mine, "ru").status_code == 302
+    assert translate(client, theirs, "ru").status_code in (403, 404)
+    assert not Release.objects.filter(translation_of=theirs).exists()
+
+
+def test_a_change_to_the_original_s_text_marks_its_translations(admin_client, pair):
+    english, russian = pair
+    english.title = "Observers report on the elections, updated"
+    english.save()
+    russian.refresh_from_db()
+    assert russian.needs_update
+    listing = admin_client.get(
+        reverse("admin:press_release_changelist"), {"needs_update__exact": "1"}
+    )
+    assert [row.pk for row in listing.context["cl"].result_list] == [russian.pk]
+    russian.status = Release.Status.PUBLISHED  # a state change is no work on the text
+    russian.save()
+    russian.refresh_from_db()
+    assert russian.needs_update
+    russian.title = "Наблюдатели о выборах (обновлено)"
+    russian.save()
+    russian.refresh_from_db()
+    assert not russian.needs_update
+
+
+def test_the_original_s_type_place_and_terms_are_its_translations(admin_client, pair):
+    english, russian = pair
+    data = shown_form_data(english)
+    data.update(type=Release.Type.STATEMENT, countries=[], _continue="1")
+    response = admin_client.post(reverse("admin:press_release_change", args=[english.pk]), data)
+    assert response.status_code == 302
+    russian.refresh_from_db()
+    assert russian.type == Release.Type.STATEMENT
+    assert not russian.countries.exists()
+
+
+def test_a_translation_s_form_shows_the_original_to_translate_from(admin_client, pair):
+    english, russian = pair
+    html = page(admin_client.get(reverse("admin:press_release_change", args=[russian.pk])))
+    original = html.find("div", cls="original-text")
+    assert original.attrs["lang"] == "en"
+    assert english.title in original.text
+    assert "The elections were held in calm." in original.text
