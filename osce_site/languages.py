@@ -35,14 +35,14 @@ def public_codes():
 
 def alternates(request, pages=None, section=None, query=""):
     """This page in each public language; none for a page that is not the public site's
-    (the admin's). ``pages`` maps a language to this page's address in it where only some
-    languages have it (a release's translations); a language without it leads to
-    ``section`` there. Without ``pages`` every language has the page, at its path and
-    ``query``: the parameters it reads, never the address as asked (a cached page must
-    not carry one visitor's stray parameters to the next)."""
+    (the admin's), nor on a site in one language. ``pages`` maps a language to this page's
+    address in it where only some languages have it (a release's translations); a
+    language without it leads to ``section`` there. Without ``pages`` every language has
+    the page, at its path and ``query``: the parameters it reads, never the address as
+    asked (a cached page must not carry one visitor's stray parameters to the next)."""
     match = request.resolver_match
-    if match is None or "press" not in match.namespaces:
-        return []
+    if match is None or "press" not in match.namespaces or len(public_codes()) < 2:
+        return []  # not the public site's page, or a site in one language: nothing to name
     current = get_language()
     path = request.path + (f"?{query}" if query else "")
     found = []

@@ -77,8 +77,10 @@ def test_the_switcher_leads_to_the_same_page_in_the_other_language(client, russi
     assert back.find("span", cls="languages__current").text == "Русский"
 
 
-def test_with_one_language_there_is_no_switcher(client):
-    assert not page(client.get("/")).find_all("nav", cls="languages")
+def test_with_one_language_there_is_no_switcher_nor_alternates(client):
+    response = client.get("/")
+    assert not page(response).find_all("nav", cls="languages")
+    assert hreflangs(response) == {}
 
 
 def test_the_menu_s_links_keep_the_page_s_language(client, russian_open):
