@@ -123,6 +123,32 @@ def load_terms(releases, names=TERM_RELATIONS):
     return releases
 
 
+def load_translations(releases, languages):
+    """Set ``release.also_in`` on each of ``releases``: its other published versions (its
+    original, the original's translations) in ``languages``, as (language, address), in
+    that order. One query, whatever the number of releases."""
+    groups = {release.translation_of_id or release.pk for release in releases}
+    members = (
+        Release.objects.published()
+        .filter(models.Q(pk__in=groups) | models.Q(translation_of__in=groups))
+        .filter(language__in=languages)
+        .only("slug", "language", "translation_of")
+    )
+    by_group = {}
+    for member in members:
+        by_group.setdefault(member.translation_of_id or member.pk, []).append(member)
+    order = {code: index for index, code in enumerate(languages)}
+    for release in releases:
+        others = [
+            other
+            for other in by_group.get(release.translation_of_id or release.pk, ())
+            if other.pk != release.pk and other.language != release.language
+        ]
+        others.sort(key=lambda other: order[other.language])
+        release.also_in = [(other.language, other.get_absolute_url()) for other in others]
+    return releases
+
+
 class Terms(dict):
     """A release's terms by relation: what :func:`load_terms` filled, and any other
     relation loaded on first use (one query), so a page never shows a relation empty
@@ -409,6 +435,9 @@ class Release(models.Model):
     # A search's excerpt of the body, which the finder sets on the releases it lists and
     # their cards show instead of the lead; none elsewhere.
     snippet = ""
+    # Its other published languages as (language, address), which lists set where the site
+    # offers more than one (load_translations) and cards show.
+    also_in = ()
 
     def get_absolute_url(self):
         """Its address in its own language (``/ru/press-releases/…`` for a Russian one),

@@ -33,10 +33,18 @@ from .models import (
     Release,
     SlugRedirect,
     load_terms,
+    load_translations,
 )
 from .moved import moved_location, moved_permanently
 from .search import snippet
 from .timeline import timeline
+
+
+def also_in(releases):
+    """Each listed release's other languages, where the site offers more than one."""
+    if len(public_codes()) > 1:
+        load_translations(releases, public_codes())
+    return releases
 
 
 class CountedPaginator(Paginator):
@@ -136,6 +144,7 @@ class FinderView(ListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         finder, page = self.finder, context["page_obj"]
+        also_in(context["releases"])
         if finder.query:
             for release in context["releases"]:
                 release.snippet = snippet(release.body, finder.query)
@@ -176,7 +185,7 @@ class HomeView(TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         latest = Release.objects.published().in_language().for_listing().newest_first()
-        context["latest"] = load_terms(list(latest[: self.latest_count]), LISTED_TERMS)
+        context["latest"] = also_in(load_terms(list(latest[: self.latest_count]), LISTED_TERMS))
         return context
 
 

@@ -13,6 +13,7 @@ from django import template
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language_info
 
 register = template.Library()
 
@@ -39,6 +40,17 @@ def _picture(image):
     )
 
 
+def _also_in(versions):
+    if not versions:
+        return ""
+    links = ", ".join(
+        f'<a href="{escape(url)}" lang="{code}" hreflang="{code}">'
+        f"{escape(get_language_info(code)['name_local'])}</a>"
+        for code, url in versions
+    )
+    return f'<p class="card__also">Also in {links}</p>'
+
+
 @register.simple_tag
 def release_card(release):
     """``release`` as a card: type, date, place, title, the search's excerpt or the lead,
@@ -63,6 +75,7 @@ def release_card(release):
         f"{escape(release.title)}</a></h3>"
         + (f'<p class="card__snippet">{escape(text)}</p>' if text else "")
         + terms
+        + _also_in(release.also_in)
         + (_picture(image) if image else "")
         + "</article>"
     )

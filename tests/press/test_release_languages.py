@@ -280,3 +280,40 @@ def test_a_translation_s_form_shows_the_original_to_translate_from(admin_client,
     assert original.attrs["lang"] == "en"
     assert english.title in original.text
     assert "The elections were held in calm." in original.text
+
+
+def also_in(response):
+    """Each card's title and its "Also in" links as (language, address)."""
+    found = {}
+    for card in page(response).find_all("article", cls="card"):
+        title = card.find("h3", cls="card__title").text
+        links = card.find_all("p", cls="card__also")
+        found[title] = [
+            (link.attrs["lang"], link.attrs["href"]) for p in links for link in p.find_all("a")
+        ]
+    return found
+
+
+def test_results_say_in_which_other_languages_a_release_is(
+    client, russian_open, pair, make_release
+):
+    english, russian = pair
+    make_release(title="English only")
+    assert also_in(client.get("/press-releases/")) == {
+        english.title: [("ru", russian.get_absolute_url())],
+        "English only": [],
+    }
+    assert also_in(client.get("/ru/press-releases/")) == {
+        russian.title: [("en", english.get_absolute_url())]
+    }
+    assert also_in(client.get("/")) == {
+        english.title: [("ru", russian.get_absolute_url())],
+        "English only": [],
+    }
+    Release.objects.filter(pk=russian.pk).update(status=Release.Status.DRAFT)
+    assert also_in(client.get("/press-releases/"))[english.title] == []
+
+
+def test_with_one_language_open_cards_name_no_other(client, pair):
+    english, _russian = pair
+    assert also_in(client.get("/press-releases/")) == {english.title: []}
