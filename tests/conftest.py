@@ -266,6 +266,12 @@ def seed_text(seed_path):
 
 
 @pytest.fixture
+def russian_open(settings):
+    """The public site in English and Russian (Russian is not public by default)."""
+    settings.PUBLIC_LANGUAGES = ("en", "ru")
+
+
+@pytest.fixture
 def make_release(db):
     return factories.make_release
 

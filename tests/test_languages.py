@@ -12,11 +12,6 @@ pytestmark = pytest.mark.django_db
 PAGES = ["/", "/press-releases/", "/countries/", "/fields-of-work/", "/countries/ukraine/"]
 
 
-@pytest.fixture
-def russian_open(settings):
-    settings.PUBLIC_LANGUAGES = ("en", "ru")
-
-
 def hreflangs(response):
     head = page(response).find("head")
     return {

@@ -7,7 +7,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
-from tests.helpers.factories import make_release
+from tests.helpers.factories import make_translated_pair
 
 pytestmark = pytest.mark.e2e
 
@@ -16,27 +16,9 @@ AXE_OPTIONS = {"runOnly": {"type": "tag", "values": WCAG_AA}, "resultTypes": ["v
 
 
 @pytest.fixture
-def russian_open(settings):
-    settings.PUBLIC_LANGUAGES = ("en", "ru")
-
-
-@pytest.fixture
 def pair(reference_data):
-    english = make_release(
-        title="Observers report on the elections",
-        fields=("elections",),
-        countries=("moldova",),
-    )
-    russian = make_release(
-        title="Наблюдатели о выборах",
-        slug="nabliudateli-o-vyborakh",
-        language="ru",
-        translation_of=english,
-        fields=("elections",),
-        countries=("moldova",),
-        body="<p>Выборы прошли спокойно.</p>",
-    )
-    return english, russian
+    """An English release and its published Russian translation."""
+    return make_translated_pair()
 
 
 def switch(tab, language):

@@ -57,3 +57,23 @@ def make_release(
     release.fields_of_work.set([field(slug) for slug in fields])
     release.countries.set([country(slug) for slug in countries])
     return release
+
+
+def make_translated_pair():
+    """An English release on elections in Moldova and its published Russian translation."""
+    english = make_release(
+        title="Observers report on the elections",
+        fields=("elections",),
+        countries=("moldova",),
+        body="<p>The elections were held in calm.</p>",
+    )
+    russian = make_release(
+        title="Наблюдатели о выборах",
+        slug="nabliudateli-o-vyborakh",
+        language="ru",
+        translation_of=english,
+        fields=("elections",),
+        countries=("moldova",),
+        body="<p>Выборы прошли спокойно.</p>",
+    )
+    return english, russian

@@ -10,6 +10,7 @@ from django.utils import translation
 from press.finder import Finder
 from press.models import Release
 from tests.helpers.admin_forms import new_release_data, shown_form_data
+from tests.helpers.factories import make_translated_pair
 from tests.helpers.pages import card_titles, page
 from tests.helpers.users import WRITERS, make_user
 
@@ -17,29 +18,9 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def russian_open(settings):
-    settings.PUBLIC_LANGUAGES = ("en", "ru")
-
-
-@pytest.fixture
-def pair(make_release):
-    """An English release on elections and its Russian translation."""
-    english = make_release(
-        title="Observers report on the elections",
-        fields=("elections",),
-        countries=("moldova",),
-        body="<p>The elections were held in calm.</p>",
-    )
-    russian = make_release(
-        title="Наблюдатели о выборах",
-        slug="nabliudateli-o-vyborakh",
-        language="ru",
-        translation_of=english,
-        fields=("elections",),
-        countries=("moldova",),
-        body="<p>Выборы прошли спокойно.</p>",
-    )
-    return english, russian
+def pair(db):
+    """An English release and its published Russian translation."""
+    return make_translated_pair()
 
 
 def test_a_finder_lists_the_releases_written_in_its_language(client, russian_open, pair):
