@@ -69,7 +69,7 @@ def release_card(release):
     return mark_safe(
         f'<article class="card{" card--with-image" if image else ""}">'
         f'<p class="card__meta"><span class="tag">{escape(release.get_type_display())}</span> '
-        f'<time datetime="{published.isoformat()}">{date_format(published, "j F Y")}</time>'
+        f'<time datetime="{published.isoformat()}">{date_format(published)}</time>'
         f"{place}</p>"
         f'<h3 class="card__title"><a href="{escape(release.get_absolute_url())}">'
         f"{escape(release.title)}</a></h3>"

@@ -1,6 +1,9 @@
 """Releases in several languages (issue 18): each is listed, searched and shown in its
 own language; a translation and its original lead to each other."""
 
+import datetime as dt
+from zoneinfo import ZoneInfo
+
 import pytest
 from django.db import IntegrityError, connection
 from django.http import QueryDict
@@ -298,3 +301,15 @@ def test_results_say_in_which_other_languages_a_release_is(
 def test_with_one_language_open_cards_name_no_other(client, pair):
     english, _russian = pair
     assert also_in(client.get("/press-releases/")) == {english.title: []}
+
+
+def test_dates_are_written_in_the_page_s_language(client, russian_open, make_release):
+    moment = dt.datetime(2021, 9, 24, 12, tzinfo=ZoneInfo("Europe/Vienna"))
+    english = make_release(title="Talks", published_at=moment)
+    russian = make_release(
+        title="Переговоры", language="ru", translation_of=english, published_at=moment
+    )
+    assert "24 September 2021" in page(client.get("/press-releases/")).find("time").text
+    assert page(client.get("/ru/press-releases/")).find("time").text == "24 сентября 2021 г."
+    detail = page(client.get(russian.get_absolute_url()))
+    assert "24 сентября 2021 г." in detail.find("dl").text
