@@ -13,7 +13,7 @@ from django.conf import settings
 from django.http import Http404
 from django.middleware.locale import LocaleMiddleware
 from django.urls import translate_url
-from django.utils.translation import get_language, get_language_from_path, get_language_info
+from django.utils.translation import get_language, get_language_from_path
 
 
 @dataclass(frozen=True)
@@ -33,6 +33,22 @@ def public_codes():
     return settings.PUBLIC_LANGUAGES
 
 
+def language_name(code):
+    """The language's name in itself ("Русский"), as ``LANGUAGES`` writes it."""
+    return dict(settings.LANGUAGES)[code]
+
+
+def multilingual():
+    """Whether the public site offers more than one language: only then has a page others
+    to name (alternates, a switcher, a release's other languages)."""
+    return len(public_codes()) > 1
+
+
+def current_language():
+    """The page's language; the default where none is active (a command, a shell)."""
+    return get_language() or settings.LANGUAGE_CODE
+
+
 def alternates(request, pages=None, section=None, query=""):
     """This page in each public language; none for a page that is not the public site's
     (the admin's), nor on a site in one language. ``pages`` maps a language to this page's
@@ -41,19 +57,18 @@ def alternates(request, pages=None, section=None, query=""):
     the page, at its path and ``query``: the parameters it reads, never the address as
     asked (a cached page must not carry one visitor's stray parameters to the next)."""
     match = request.resolver_match
-    if match is None or "press" not in match.namespaces or len(public_codes()) < 2:
+    if match is None or "press" not in match.namespaces or not multilingual():
         return []  # not the public site's page, or a site in one language: nothing to name
-    current = get_language()
+    current = current_language()
     path = request.path + (f"?{query}" if query else "")
     found = []
-    for code, _name in public_languages():
+    for code, name in public_languages():
         if pages is None:
             url, same = translate_url(path, code), True
         elif code in pages:
             url, same = pages[code], True
         else:
             url, same = translate_url(section or "/", code), False
-        name = get_language_info(code)["name_local"]
         found.append(Alternate(code, name, url, same, code == current))
     return found
 

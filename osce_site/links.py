@@ -10,14 +10,16 @@ from functools import lru_cache
 
 from django.conf import settings
 from django.urls import get_script_prefix, get_urlconf, reverse
-from django.utils.translation import get_language
+from django.utils.translation import get_language, override
 
 
-def slug_url(viewname, slug):
+def slug_url(viewname, slug, language=None):
+    """The address in ``language`` (a release's own), by default the page's."""
     urlconf = get_urlconf(settings.ROOT_URLCONF)
-    return _reverse(viewname, slug, urlconf, get_script_prefix(), get_language())
+    return _reverse(viewname, slug, urlconf, get_script_prefix(), language or get_language())
 
 
 @lru_cache(maxsize=8192)
-def _reverse(viewname, slug, urlconf, _prefix, _language):
-    return reverse(viewname, urlconf=urlconf, args=[slug])
+def _reverse(viewname, slug, urlconf, _prefix, language):
+    with override(language):  # only when not remembered: the address's prefix
+        return reverse(viewname, urlconf=urlconf, args=[slug])

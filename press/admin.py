@@ -32,7 +32,15 @@ from taxonomy.admin_ids import SafeAutocomplete, check_ids
 from taxonomy.models import FieldOfWork
 
 from . import workflow
-from .models import Attachment, EditorialScope, EmbargoLink, LeadImage, Release, SlugRedirect
+from .models import (
+    SHARED_RELATIONS,
+    Attachment,
+    EditorialScope,
+    EmbargoLink,
+    LeadImage,
+    Release,
+    SlugRedirect,
+)
 from .workflow import can_publish
 
 Status = Release.Status
@@ -340,9 +348,7 @@ class ReleaseAdmin(SafeAutocomplete, VersionAdmin):
         if original is None:
             return "—"
         names = [
-            term.name
-            for relation in ("sources", "countries", "fields_of_work", "meetings")
-            for term in getattr(original, relation).all()
+            term.name for relation in SHARED_RELATIONS for term in getattr(original, relation).all()
         ]
         return ", ".join(names) or "—"
 

@@ -534,8 +534,10 @@ def fetch(ids, queryset, snapshot):
     rows = queryset.select_related(None).filter(pk__in=ids)
     found = {release.pk: release for release in rows}
     illustrated = [pk for pk, spot in spots.items() if spot in snapshot.illustrated]
-    images = LeadImage.objects.using(queryset.db).filter(release_id__in=illustrated)
-    images = {image.release_id: image for image in images} if illustrated else {}
+    images = {}
+    if illustrated:
+        found_images = LeadImage.objects.using(queryset.db).filter(release_id__in=illustrated)
+        images = {image.release_id: image for image in found_images}
     places = {}
     releases = []
     for pk, spot in spots.items():

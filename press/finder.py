@@ -19,9 +19,9 @@ from django import forms
 from django.core.validators import RegexValidator
 from django.http import QueryDict
 from django.utils import timezone
-from django.utils.translation import get_language
 
 from institutions.models import Structure
+from osce_site.languages import current_language
 from taxonomy import freshness
 from taxonomy.models import Country, FieldOfWork
 
@@ -344,7 +344,7 @@ class Finder:
         ``search_order`` is a search's order when none is asked (a feed's is newest)."""
         self.search_order = search_order
         self.data = data
-        self.language = get_language()  # the page's: a finder lists releases written in it
+        self.language = current_language()  # a finder lists the releases written in it
         self.base = queryset.in_language(self.language)
         self.within = within
         self.using = using

@@ -15,11 +15,12 @@ from django.db.models.indexes import Index
 from django.db.models.signals import post_delete
 from django.dispatch import receiver
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.functional import cached_property
 from django_prose_editor.fields import ProseEditorField
 
 from institutions.models import Structure
+from osce_site.languages import current_language
 from osce_site.links import slug_url
 from taxonomy import trees
 from taxonomy.models import Country, FieldOfWork, Meeting, Place
@@ -172,9 +173,7 @@ class ReleaseQuerySet(models.QuerySet):
 
     def in_language(self, language=None):
         """Releases written in ``language``, by default the page's."""
-        return self.filter(
-            language=language or translation.get_language() or settings.LANGUAGE_CODE
-        )
+        return self.filter(language=language or current_language())
 
     def published_or_scheduled(self):
         """Published, whenever it goes public: what the public sees now, and what it will
@@ -405,26 +404,32 @@ class Release(models.Model):
             shared = Release.objects.filter(pk=self.translation_of_id).values(*SHARED_FIELDS)
             for name, value in shared.first().items():
                 setattr(self, name, value)
-        old_slug, text_changed = None, False
+        old_slug, for_translations = None, {}
         if self.pk:
             stored = (
                 Release.objects.filter(pk=self.pk)
-                .values_list("slug", "version", *TEXT_FIELDS)
+                .values_list("slug", "version", *TEXT_FIELDS, *SHARED_FIELDS)
                 .first()
             )
             if stored:
                 # Never backwards, even when an old version was just restored into self.
                 old_slug, self.version = stored[0], max(self.version, stored[1]) + 1
-                text_changed = tuple(stored[2:]) != tuple(getattr(self, f) for f in TEXT_FIELDS)
-        if text_changed and self.translation_of_id:
-            self.needs_update = False  # its translator has just worked on it
+                was = dict(zip((*TEXT_FIELDS, *SHARED_FIELDS), stored[2:], strict=True))
+                text_changed = any(was[name] != getattr(self, name) for name in TEXT_FIELDS)
+                if self.translation_of_id and text_changed:
+                    self.needs_update = False  # its translator has just worked on it
+                elif not self.translation_of_id:  # what its translations must follow
+                    for_translations = {
+                        name: getattr(self, name)
+                        for name in SHARED_FIELDS
+                        if was[name] != getattr(self, name)
+                    }
+                    if text_changed:
+                        for_translations["needs_update"] = True
         with transaction.atomic():
             super().save(*args, **kwargs)
-            if self.translation_of_id is None and self.pk:
-                translations = Release.objects.filter(translation_of=self)
-                translations.update(**{name: getattr(self, name) for name in SHARED_FIELDS})
-                if text_changed:
-                    translations.update(needs_update=True)
+            if for_translations:
+                Release.objects.filter(translation_of=self).update(**for_translations)
             if old_slug and old_slug != self.slug:
                 # The old address keeps working; a redirect from the new one would loop.
                 # Another release's redirect is never taken over nor deleted, whatever
@@ -442,8 +447,7 @@ class Release(models.Model):
     def get_absolute_url(self):
         """Its address in its own language (``/ru/press-releases/…`` for a Russian one),
         whatever the page that links to it."""
-        with translation.override(self.language):
-            return slug_url("press:detail", self.slug)
+        return slug_url("press:detail", self.slug, self.language)
 
     def translate(self, language, user=None):
         """A draft translation of this original into ``language``: its text to translate,
@@ -460,7 +464,7 @@ class Release(models.Model):
             published_at=self.published_at,
             **{name: getattr(self, name) for name in SHARED_FIELDS},
         )
-        copy.slug = free_slug(f"{self.slug[:190]}-{language}", _slug_taken)
+        copy.slug = copy.unique_slug(f"{self.slug[:176]}-{language}")
         copy.save()
         copy.share_terms_of(self)
         return copy
@@ -528,9 +532,10 @@ class Release(models.Model):
         """The same rule as :meth:`ReleaseQuerySet.published`, for one release in memory."""
         return self.status == self.Status.PUBLISHED and self.published_at <= timezone.now()
 
-    def unique_slug(self):
-        """A slug from the title; a title used before gets the date, then a number."""
-        base = make_slug(self.title)[:180] or "release"
+    def unique_slug(self, base=None):
+        """A slug from ``base``, by default the title; one used before gets the date, then
+        a number."""
+        base = (base or make_slug(self.title))[:180] or "release"
         dated = f"{base}-{timezone.localtime(self.published_at):%Y-%m-%d}"
         taken = set(
             Release.objects.filter(slug__startswith=base)
@@ -552,13 +557,6 @@ class Release(models.Model):
 SHARED_FIELDS = ("type", "place_id")
 SHARED_RELATIONS = ("sources", "fields_of_work", "countries", "meetings")
 TEXT_FIELDS = ("title", "lead", "body")
-
-
-def _slug_taken(slug):
-    return (
-        Release.objects.filter(slug=slug).exists()
-        or SlugRedirect.objects.filter(old_slug=slug).exists()
-    )
 
 
 class SlugRedirect(models.Model):

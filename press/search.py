@@ -18,9 +18,9 @@ from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connections, models, transaction
 from django.utils.html import escape, strip_tags
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language
 
-SEARCH_CONFIG = "english"  # the default language's
+from osce_site.languages import current_language
+
 # PostgreSQL's text-search configuration for each language a release may be written in (its
 # stemming and stop words: "выборах" finds "выборы"); another language gets "simple".
 SEARCH_CONFIGS = {
@@ -35,7 +35,7 @@ SEARCH_CONFIGS = {
 
 def search_config(language=None):
     """The configuration for ``language``, by default the page's."""
-    return SEARCH_CONFIGS.get(language or get_language(), "simple")
+    return SEARCH_CONFIGS.get(language or current_language(), "simple")
 
 
 RANK_INDEX = "release_search_rank"  # press/migrations/0008_search_rank_index.py

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET
 from django.views.generic import DetailView, ListView, TemplateView
 
 from institutions.models import Structure
-from osce_site.languages import public_codes
+from osce_site.languages import multilingual, public_codes
 from osce_site.security import client_address
 from taxonomy import trees
 from taxonomy.models import Chairpersonship, Country, FieldOfWork, Meeting, OldAddress
@@ -42,7 +42,7 @@ from .timeline import timeline
 
 def also_in(releases):
     """Each listed release's other languages, where the site offers more than one."""
-    if len(public_codes()) > 1:
+    if multilingual():
         load_translations(releases, public_codes())
     return releases
 
@@ -241,19 +241,10 @@ class ReleaseDetailView(DetailView):
             return redirect(moved.release.get_absolute_url(), permanent=True)
 
     def translations(self, release):
-        """Its address in each language it is published in: itself, its original and the
-        original's other translations (one query, where the site offers more than one)."""
-        if len(public_codes()) == 1:
-            return {release.language: release.get_absolute_url()}
-        original = release.translation_of_id or release.pk
-        group = Release.objects.published().filter(
-            models.Q(pk=original) | models.Q(translation_of=original)
-        )
-        pages = {
-            other.language: other.get_absolute_url() for other in group.only("slug", "language")
-        }
-        pages[release.language] = release.get_absolute_url()  # a preview too
-        return pages
+        """Its address in each language it is published in, itself included (a preview
+        too): one query, where the site offers more than one language (also_in)."""
+        also_in([release])
+        return {release.language: release.get_absolute_url(), **dict(release.also_in)}
 
     def render_to_response(self, context, **kwargs):
         response = super().render_to_response(context, **kwargs)

@@ -13,7 +13,8 @@ from django import template
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language_info
+
+from osce_site.languages import language_name
 
 register = template.Library()
 
@@ -44,8 +45,7 @@ def _also_in(versions):
     if not versions:
         return ""
     links = ", ".join(
-        f'<a href="{escape(url)}" lang="{code}" hreflang="{code}">'
-        f"{escape(get_language_info(code)['name_local'])}</a>"
+        f'<a href="{escape(url)}" lang="{code}" hreflang="{code}">{escape(language_name(code))}</a>'
         for code, url in versions
     )
     return f'<p class="card__also">Also in {links}</p>'

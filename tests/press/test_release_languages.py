@@ -313,3 +313,16 @@ def test_dates_are_written_in_the_page_s_language(client, russian_open, make_rel
     assert page(client.get("/ru/press-releases/")).find("time").text == "24 сентября 2021 г."
     detail = page(client.get(russian.get_absolute_url()))
     assert "24 сентября 2021 г." in detail.find("dl").text
+
+
+@pytest.mark.postgres
+def test_a_word_s_matches_are_kept_apart_for_each_language_s_configuration(
+    client, russian_open, pair, make_release
+):
+    """The same words read with Russian and with English stemming match different
+    releases: what one language's page computed is never the other's answer."""
+    if connection.vendor != "postgresql":
+        pytest.skip("the configurations are PostgreSQL's")
+    quoted = make_release(title="Voters said «выборы» in Chisinau", body="<p>Quoted.</p>")
+    assert card_titles(client.get("/ru/press-releases/", {"q": "выборы"})) == [pair[1].title]
+    assert card_titles(client.get("/press-releases/", {"q": "выборы"})) == [quoted.title]

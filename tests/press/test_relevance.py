@@ -19,7 +19,7 @@ from django.test.utils import CaptureQueriesContext
 from press import engine
 from press.finder import Finder
 from press.models import Release
-from press.search import RANK_INDEX, SEARCH_CONFIG, ranks_by_index, search
+from press.search import RANK_INDEX, ranks_by_index, search, search_config
 from tests.helpers.pages import card_titles
 
 pytestmark = pytest.mark.django_db
@@ -73,7 +73,7 @@ def oracle(way, query, **filters):
     if way == "fallback":
         ordered = search(matches, query).order_by("-rank", "-published_at", "-pk")
         return list(ordered.values_list("pk", flat=True))
-    ts_query = SearchQuery(query, search_type="websearch", config=SEARCH_CONFIG)
+    ts_query = SearchQuery(query, search_type="websearch", config=search_config("en"))
     matches = matches.filter(search_vector=ts_query)
     if way == "ts_rank":
         score = SearchRank(models.F("search_vector"), ts_query)
@@ -85,7 +85,7 @@ def oracle(way, query, **filters):
             "SELECT id FROM press_release WHERE id = ANY(%s) ORDER BY "
             "search_vector <=> websearch_to_tsquery(%s::regconfig, %s), "
             "published_at DESC, id DESC",
-            [ids, SEARCH_CONFIG, query],
+            [ids, search_config("en"), query],
         )
         return [row[0] for row in cursor.fetchall()]
 
