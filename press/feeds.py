@@ -79,7 +79,7 @@ class ReleaseFeed(Feed):
         return release.updated_at
 
     def item_author_name(self, release):
-        return ", ".join(source.name for source in release.terms["sources"]) or None
+        return ", ".join(source.local_name for source in release.terms["sources"]) or None
 
     def item_categories(self, release):
         return [field.name for field in release.terms["fields_of_work"]]
@@ -126,6 +126,6 @@ class TermFeed(ReleaseFeed):
             within=(term_kind.facet, term),
             search_order="newest",
         )
-        finder.heading = f"OSCE press releases: {term.name}"
+        finder.heading = f"OSCE press releases: {term.local_name}"
         finder.page_link = term.get_absolute_url()
         return self.checked(request, finder)

@@ -339,7 +339,7 @@ class TermDetailView(FinderView):
         crumbs = [{"label": index[0], "url": reverse(index[1])}] if index else []
         if is_tree:
             crumbs += [
-                {"label": node.name, "url": node.get_absolute_url()}
+                {"label": node.local_name, "url": node.get_absolute_url()}
                 for node in self.term.get_ancestors()
             ]
         context.update(

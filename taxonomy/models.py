@@ -5,16 +5,22 @@ Every term has one row here and only here; the menu points at terms rather than 
 their names, so a rename shows everywhere at once.
 """
 
+import functools
 import re
 
+import babel
+from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey, GenericRelation
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 
+from osce_site.languages import current_language
+
 from . import trees
 from .names import fold, make_slug, name_key
+from .translated import column, other_languages, translate, value_in
 
 
 class TermQuerySet(models.QuerySet):
@@ -22,7 +28,7 @@ class TermQuerySet(models.QuerySet):
         """Map every name and alias key to its term, so a batch resolves names in one query."""
         lookup = {}
         for term in self:
-            for name in (term.name, *term.alias_list()):
+            for name in term.all_names():
                 lookup.setdefault(name_key(name), term)
         return lookup
 
@@ -33,10 +39,11 @@ class TermQuerySet(models.QuerySet):
         the rule identical on SQLite and PostgreSQL.
         """
         needle = name_key(text)
+        translations = [column("name", code) for code in other_languages()]
         pks = [
             pk
-            for pk, name, aliases in self.values_list("pk", "name", "aliases")
-            if any(needle in fold(text) for text in (name, *aliases.splitlines()))
+            for pk, aliases, *names in self.values_list("pk", "aliases", "name", *translations)
+            if any(needle in fold(text) for text in (*names, *aliases.splitlines()) if text)
         ]
         return self.filter(pk__in=pks)
 
@@ -89,6 +96,23 @@ class Term(models.Model):
         if before and before["slug"] != self.slug:
             OldAddress.remember(self, before["slug"])
 
+    def name_in(self, code=None):
+        """The name in ``code`` (the page's language by default), else the default's."""
+        return value_in(self, "name", code)
+
+    @property
+    def local_name(self):
+        return self.name_in()
+
+    @property
+    def local_description(self):
+        return value_in(self, "description")
+
+    def all_names(self):
+        """Every name the term answers to: in each language and its aliases."""
+        translations = (getattr(self, column("name", code)) for code in other_languages())
+        return [self.name, *(name for name in translations if name), *self.alias_list()]
+
     def alias_list(self):
         return [line.strip() for line in self.aliases.splitlines() if line.strip()]
 
@@ -113,13 +137,19 @@ class Term(models.Model):
         """Refuse a name or alias that already names another term of the same kind."""
         super().clean()
         others = type(self)._default_manager.exclude(pk=self.pk).resolver()
-        for name in (self.name, *self.alias_list()):
-            other = others.get(name_key(name))
+        named = [(self.name, "name")]
+        for code in other_languages():
+            named.append((getattr(self, column("name", code)), column("name", code)))
+        named.extend((alias, "aliases") for alias in self.alias_list())
+        for name, field in named:
+            other = others.get(name_key(name)) if name else None
             if other is not None:
-                field = "name" if name == self.name else "aliases"
                 raise ValidationError(
                     {field: f"“{name}” already names {other.name}; a name may mean one term."}
                 )
+
+
+translate(Term, "name", "description")
 
 
 class OldAddress(models.Model):
@@ -298,12 +328,30 @@ class Country(Term):
             self.iso_code = None
         super().save(*args, **kwargs)
 
+    def name_in(self, code=None):
+        """The name editors wrote in ``code``, else CLDR's for the ISO code (Babel), else
+        the default language's: a country has a name in every language from the start."""
+        code = code or current_language()
+        if code != settings.LANGUAGE_CODE and not self.__dict__.get(column("name", code)):
+            common = cldr_country_name(self.__dict__.get("iso_code"), code)
+            if common:
+                return common
+        return super().name_in(code)
+
     def clean(self):
         super().clean()
         if self.iso_code:
             self.iso_code = self.iso_code.strip().upper()
             if not re.fullmatch(r"[A-Z]{2}", self.iso_code):
                 raise ValidationError({"iso_code": "Two letters, as in ISO 3166-1: e.g. AT."})
+
+
+@functools.cache
+def cldr_country_name(iso_code, code):
+    """The country's name in language ``code`` as CLDR writes it, or None."""
+    if not iso_code:
+        return None
+    return babel.Locale.parse(code).territories.get(iso_code)
 
 
 def default_sort_name(name):
@@ -420,6 +468,9 @@ class MenuItem(trees.TreeModel):
             raise ValidationError({"label": "A heading or plain link needs a label."})
         if self.object_id is not None and self.term is None:
             raise ValidationError({"object_id": "No such term."})
+
+
+translate(MenuItem, "label")
 
 
 class Freshness(models.Model):

@@ -27,7 +27,7 @@ def escape(value):
 
 def _links(terms):
     return ", ".join(
-        f'<a href="{escape(term.get_absolute_url())}">{escape(term.name)}</a>' for term in terms
+        f'<a href="{escape(term.get_absolute_url())}">{escape(term.local_name)}</a>' for term in terms
     )
 
 
@@ -57,7 +57,7 @@ def release_card(release):
     its sources and fields of work as links, its lead image's smallest rendition."""
     image = release.image
     published = timezone.localtime(release.published_at)
-    place = f" · {escape(release.place.name)}" if release.place else ""
+    place = f" · {escape(release.place.local_name)}" if release.place else ""
     text = release.snippet or release.lead
     sources, fields = release.terms["sources"], release.terms["fields_of_work"]
     terms = (

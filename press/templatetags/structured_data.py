@@ -155,4 +155,4 @@ def _dates(release):
 
 
 def _thing(kind, term, absolute):
-    return {"@type": kind, "name": term.name, "url": absolute(term.get_absolute_url())}
+    return {"@type": kind, "name": term.local_name, "url": absolute(term.get_absolute_url())}
