@@ -22,6 +22,7 @@ from taxonomy.reference import (
     Report,
     ensure,
     load_taxonomy,
+    translations,
 )
 
 from .models import Structure
@@ -262,9 +263,17 @@ def load_menu(report):
                     item.reference_key = key
                     item.save(update_fields=["reference_key"])
             if item is not None:
-                report.add(MenuItem, "unchanged")
+                local = translations(spec.label, "label") if spec.label else {}
+                missing = [field for field, label in local.items() if not getattr(item, field)]
+                for field_name in missing:
+                    setattr(item, field_name, local[field_name])
+                if missing:
+                    item.save(update_fields=missing)
+                report.add(MenuItem, "updated" if missing else "unchanged")
             else:
                 values = {"label": spec.label, "url": spec.url}
+                if spec.label:
+                    values.update(translations(spec.label, "label"))
                 if spec.term:
                     content_type, term = target(spec.term)
                     if term is None:

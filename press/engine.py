@@ -27,13 +27,16 @@ from array import array
 from collections import OrderedDict
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.contrib.postgres.aggregates import ArrayAgg
 from django.db import connections
 from pyroaring import BitMap
 
 from institutions.models import Structure
+from osce_site.languages import current_language
 from taxonomy import trees
 from taxonomy.models import Country, FieldOfWork, Meeting, Place
+from taxonomy.translated import collation_key, column, other_languages
 
 from .models import LISTED_TERMS, LeadImage, Release, load_terms
 from .pagecache import cached_once
@@ -51,7 +54,7 @@ MICROSECOND = dt.timedelta(microseconds=1)
 SNAPSHOT_TIMEOUT = 60 * 60 * 24  # a new version makes a snapshot unreachable long before
 # The shape of a snapshot: part of its key in the shared cache, so that a process with new
 # code never unpickles one that an older process built without a field it reads.
-SNAPSHOT_FORMAT = 3
+SNAPSHOT_FORMAT = 4
 SEARCHES_KEPT = 512  # recent searches' matches kept per process, per snapshot
 # A search narrowed to this many releases or fewer is ranked among them alone, in one query.
 RANKED_AMONG = 2000
@@ -105,7 +108,11 @@ class Snapshot:
     # place pk -> (name, slug, country pk): a list shows its releases' places, with no join
     places: dict = field(default_factory=dict)
     illustrated: BitMap = field(default_factory=BitMap)  # the positions with a lead image
+    # facet ("place" too) -> term pk -> {language: its name there}, where not the default's
+    names: dict = field(default_factory=dict)
+    country_groups: dict = field(default_factory=dict)  # country pk -> its group's position
     key: str = ""  # the versions it was built for: names what is derived from it
+    _local: dict = field(default_factory=dict, repr=False)  # options_in's, per language
 
     def __len__(self):
         return len(self.ids)
@@ -132,13 +139,44 @@ class Snapshot:
         bitmaps = [self.terms[facet][key] for key in keys if key in self.terms[facet]]
         return BitMap.union(*bitmaps) if bitmaps else BitMap()
 
-    def terms_of(self, relation, spot):
+    def options_in(self, code):
+        """Each facet's options, (pk, slug, name, depth), with names in language ``code``;
+        countries in its alphabetical order within their group (the menu's, in English)."""
+        if code == settings.LANGUAGE_CODE:
+            return self.options
+        found = self._local.get(code)
+        if found is None:
+            found = {
+                facet: [
+                    (pk, slug, self.name_in(facet, pk, name, code), depth)
+                    for pk, slug, name, depth in rows
+                ]
+                for facet, rows in self.options.items()
+            }
+            found["country"].sort(
+                key=lambda row: (self.country_groups.get(row[0], 0), collation_key(row[2], code))
+            )
+            self._local[code] = found
+        return found
+
+    def name_in(self, facet, pk, name, code):
+        """Term ``pk``'s name in ``code``, where it has one, else ``name``."""
+        return self.names.get(facet, {}).get(pk, {}).get(code, name)
+
+    def place_in(self, pk, code):
+        """Place ``pk`` as (name in ``code``, slug, country pk)."""
+        name, slug, country_id = self.places[pk]
+        return self.name_in("place", pk, name, code), slug, country_id
+
+    def terms_of(self, relation, spot, code=None):
         """The terms the release at position ``spot`` is filed under through ``relation``
-        (one of :data:`LISTED`), as (pk, name, slug) in the facet's order."""
+        (one of :data:`LISTED`), as (pk, name, slug) in the facet's order, named in
+        language ``code`` (the default's if None)."""
         linked = self.links[relation]
+        options = self.options_in(code or settings.LANGUAGE_CODE)
         return [
             (term, name, slug)
-            for term, slug, name, _depth in self.options[LISTED[relation]]
+            for term, slug, name, _depth in options[LISTED[relation]]
             if term in linked and spot in linked[term]
         ]
 
@@ -227,9 +265,12 @@ def build(using="default"):
         pk: BitMap(dated.get(pk, ())) | related.get(pk, BitMap())
         for pk in set(dated) | set(related)
     }
-    options["country"] = countries_in_menu_order(using)
+    options["country"], country_groups = countries_in_menu_order(using)
     places = Place.objects.using(using).values_list("pk", "name", "slug", "country_id")
     illustrated = LeadImage.objects.using(using).values_list("release_id", flat=True)
+    names = {facet: _names(model, using) for facet, (model, _relation) in TREE_FACETS.items()}
+    names["country"] = _names(Country, using)
+    names["place"] = _names(Place, using)
     return Snapshot(
         ids=ids,
         times=times,
@@ -239,13 +280,34 @@ def build(using="default"):
         links=links,
         places={pk: row for pk, *row in places},
         illustrated=BitMap(positions(spots, illustrated)),
+        names=names,
+        country_groups=country_groups,
     )
 
 
+def _names(model, using):
+    """{pk: {language: name}} of ``model``'s terms in every other language where their
+    name there differs from the default's (a country's from CLDR included): one query."""
+    codes = other_languages()
+    fields = ["pk", "name", *(column("name", code) for code in codes)]
+    if model is Country:
+        fields.append("iso_code")
+    names = {}
+    for term in model._default_manager.using(using).only(*fields):
+        local = {code: term.name_in(code) for code in codes}
+        local = {code: name for code, name in local.items() if name != term.name}
+        if local:
+            names[term.pk] = local
+    return names
+
+
 def countries_in_menu_order(using="default"):
-    """(pk, slug, name, 0) per country, in the order the menu lists them (one query)."""
-    rows = Country.objects.using(using).in_menu_order().values_list("pk", "slug", "name")
-    return [(pk, slug, name, 0) for pk, slug, name in rows]
+    """(pk, slug, name, 0) per country, in the order the menu lists them, and each
+    country's group position (one query)."""
+    rows = Country.objects.using(using).in_menu_order()
+    rows = rows.values_list("pk", "slug", "name", "group__position")
+    options = [(pk, slug, name, 0) for pk, slug, name, _group in rows]
+    return options, {pk: group for pk, _slug, _name, group in rows}
 
 
 class Index:
@@ -527,6 +589,7 @@ def fetch(ids, queryset, snapshot):
     them read from ``snapshot``: their places and terms. One query, and a second for the
     lead images of those that have one (the snapshot knows which): joined into the first,
     a place and an image cost every list a millisecond, with or without pictures."""
+    code = current_language()
     spots = {pk: spot_of(snapshot.spots, pk) for pk in ids}
     if any(spot < 0 for spot in spots.values()):  # not in the snapshot: all from the database
         found = {release.pk: release for release in queryset.filter(pk__in=ids)}
@@ -549,7 +612,7 @@ def fetch(ids, queryset, snapshot):
         if place_id is not None and place_id in snapshot.places:
             if place_id not in places:
                 places[place_id] = Place.from_db(
-                    queryset.db, PLACE_FIELDS, (place_id, *snapshot.places[place_id])
+                    queryset.db, PLACE_FIELDS, (place_id, *snapshot.place_in(place_id, code))
                 )
             Release.place.field.set_cached_value(release, places[place_id])
         Release.lead_image.related.set_cached_value(release, images.get(pk))
@@ -557,7 +620,7 @@ def fetch(ids, queryset, snapshot):
             model = TREE_FACETS[facet][0]
             release.terms[relation] = [
                 model.from_db(None, ["id", "name", "slug"], row)
-                for row in snapshot.terms_of(relation, spot)
+                for row in snapshot.terms_of(relation, spot, code)
             ]
     return releases
 

@@ -456,7 +456,7 @@ class Finder:
         """Each facet's options with the count it would give, the other filters applied:
         intersections of bitmaps, no query."""
         answer = self.answer
-        options = answer.snapshot.options
+        options = answer.snapshot.options_in(self.language)
         return [
             self._facet("field", options["field"], answer.counts("field")),
             self._facet("source", options["source"], answer.counts("source")),
@@ -500,7 +500,7 @@ class Finder:
             else:
                 for item in value:
                     slug = getattr(item, "slug", item)
-                    label = getattr(item, "name", None) or labels.get(item, item)
+                    label = getattr(item, "local_name", None) or labels.get(item, item)
                     chips.append(Chip(label, self.query_string(remove=(name, slug))))
         return chips
 

@@ -23,6 +23,7 @@ from osce_site.languages import multilingual, public_codes
 from osce_site.security import client_address
 from taxonomy import trees
 from taxonomy.models import Chairpersonship, Country, FieldOfWork, Meeting, OldAddress
+from taxonomy.translated import alphabetical
 
 from .finder import Finder, cursor, parse_cursor
 from .models import (
@@ -366,7 +367,7 @@ class CountryListView(TemplateView):
         groups = {}
         for country in Country.objects.in_menu_order():
             groups.setdefault(country.group, []).append(country)
-        context["groups"] = groups.items()
+        context["groups"] = [(group, alphabetical(members)) for group, members in groups.items()]
         context["chair"] = Chairpersonship.objects.for_year()
         return context
 

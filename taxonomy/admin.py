@@ -20,6 +20,8 @@ from django.urls import path, reverse
 from django.utils import timezone
 from reversion.admin import VersionAdmin
 
+from osce_site.languages import language_name
+
 from . import menu, transfer, trees, usage
 from .admin_ids import SafeAutocomplete
 from .models import (
@@ -31,7 +33,52 @@ from .models import (
     MenuItem,
     OldAddress,
     Place,
+    cldr_country_name,
 )
+from .translated import column, other_languages
+
+
+def translated_fields(model):
+    """{language: [its columns]} of ``model``'s fields that have one per language."""
+    names = {field.name for field in model._meta.get_fields()}
+    return {
+        code: [
+            column(base, code)
+            for base in ("name", "label", "description")
+            if base in names and column(base, code) in names
+        ]
+        for code in other_languages()
+    }
+
+
+class TranslationsAdmin:
+    """Each other language's fields in a folded section of its own, named in that
+    language, below the default language's: the form reads as before, and a translator
+    opens the one section they write."""
+
+    def get_fieldsets(self, request, obj=None):
+        by_language = translated_fields(self.model)
+        columns = {name for names in by_language.values() for name in names}
+        fieldsets = [
+            (title, {**options, "fields": [f for f in options["fields"] if f not in columns]})
+            for title, options in super().get_fieldsets(request, obj)
+        ]
+        for code, names in by_language.items():
+            if names:
+                section = {"fields": names, "classes": ["collapse"]}
+                fieldsets.append((language_name(code), section))
+        return fieldsets
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        if isinstance(obj, Country) and obj.iso_code:
+            for code in other_languages():
+                field = form.base_fields.get(column("name", code))
+                common = cldr_country_name(obj.iso_code, code)
+                if field is not None and common:
+                    field.widget.attrs["placeholder"] = common
+                    field.help_text = f"Left empty, the site writes CLDR's name: {common}."
+        return form
 
 
 class AliasSearchMixin:
@@ -54,7 +101,7 @@ class MergeForm(forms.Form):
         self.fields["target"].queryset = queryset
 
 
-class ReferenceAdmin(SafeAutocomplete, VersionAdmin):
+class ReferenceAdmin(TranslationsAdmin, SafeAutocomplete, VersionAdmin):
     """What every reference-data admin shares: history, guarded deletes, and merging."""
 
     actions = ["merge_terms"]
@@ -340,7 +387,12 @@ class MenuItemForm(forms.ModelForm):
 
     class Meta:
         model = MenuItem
-        fields = ["parent", "label", "url"]
+        fields = [
+            "parent",
+            "label",
+            "url",
+            *(name for names in translated_fields(MenuItem).values() for name in names),
+        ]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -7,6 +7,7 @@ name and slug in one SQL statement without importing those apps.
 
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 from django.db import models
@@ -15,10 +16,11 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import get_language
 
-from osce_site.languages import localized
+from osce_site.languages import current_language, localized
 
 from . import freshness, trees
 from .models import Chairpersonship, Country, MenuItem
+from .translated import alphabetical, column
 
 _LINKABLE = []
 
@@ -158,6 +160,25 @@ class Entry:
     url: str = ""
     is_chair: bool = False
     children: list = field(default_factory=list)
+    kind: type | None = None  # the model of the term it links to
+
+
+def _in_language_order(entries):
+    """Each run of entries linking to terms listed alphabetically (countries, fields of
+    work) in the page language's order; headings, links and other terms stay in place."""
+    ordered, run = [], []
+    for entry in [*entries, None]:
+        if entry is not None and getattr(entry.kind, "alphabetical", False):
+            if run and run[0].kind is not entry.kind:
+                ordered.extend(alphabetical(run, name=lambda item: item.label))
+                run = []
+            run.append(entry)
+            continue
+        ordered.extend(alphabetical(run, name=lambda item: item.label))
+        run = []
+        if entry is not None:
+            ordered.append(entry)
+    return ordered
 
 
 def _term_column(column):
@@ -181,11 +202,19 @@ def read_tree(year=None):
     chairing country gets it, so it is computed from data, never typed into a name.
     """
     year = year or timezone.localdate().year
+    code = current_language()
+    name_column = column("name", code)
     country_type = ContentType.objects.get_for_model(Country).pk
     chairs = Chairpersonship.objects.filter(year=year, country_id=models.OuterRef("object_id"))
+    iso_code = Country.objects.filter(pk=models.OuterRef("object_id")).values("iso_code")[:1]
     rows = MenuItem.objects.annotate(
         term_name=_term_column("name"),
+        term_local_name=_term_column(name_column),
         term_slug=_term_column("slug"),
+        term_iso_code=models.Case(
+            models.When(content_type=country_type, then=models.Subquery(iso_code)),
+            default=models.Value(""),
+        ),
         is_chair=models.Case(
             models.When(content_type=country_type, then=models.Exists(chairs)),
             default=models.Value(False),
@@ -196,13 +225,18 @@ def read_tree(year=None):
 
     roots, by_pk = [], {}
     for row in rows:
-        entry = Entry(label=row.label, url=localized(row.url) if is_link(row.url) else "")
+        label = getattr(row, column("label", code)) or row.label
+        entry = Entry(label=label, url=localized(row.url) if is_link(row.url) else "")
         model = models_by_type.get(row.content_type_id)
         if model is not None:
             if not row.term_slug:
                 continue  # the term is gone; its entry goes with it on the next save
             term = model(pk=row.object_id, name=row.term_name, slug=row.term_slug)
-            entry.label = row.label or row.term_name
+            term.__dict__[name_column] = row.term_local_name
+            if model is Country:
+                term.iso_code = row.term_iso_code
+            entry.label = label or term.name_in(code)
+            entry.kind = model
             entry.url = term.get_absolute_url()
             if row.is_chair:
                 entry.is_chair = True
@@ -213,6 +247,9 @@ def read_tree(year=None):
             roots.append(entry)
         elif parent is not None:
             parent.children.append(entry)
+    if code != settings.LANGUAGE_CODE:
+        for entry in by_pk.values():
+            entry.children = _in_language_order(entry.children)
     return roots
 
 

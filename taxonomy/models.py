@@ -15,6 +15,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from osce_site.languages import current_language
 
@@ -250,6 +251,8 @@ class TreeTerm(trees.TreeModel, Term):
 
 
 class FieldOfWork(TreeTerm):
+    alphabetical = True  # listed by name: in another language, in its alphabet (menu)
+
     class Meta(TreeTerm.Meta):
         verbose_name = "field of work"
         verbose_name_plural = "fields of work"
@@ -308,6 +311,8 @@ class Country(Term):
         help_text="The two-letter ISO 3166-1 code, e.g. AT.",
     )
     joined_on = models.DateField(null=True, blank=True, help_text="When it joined, where known.")
+
+    alphabetical = True
 
     objects = CountryQuerySet.as_manager()
 
@@ -388,8 +393,8 @@ class Chairpersonship(models.Model):
 
     @property
     def marker(self):
-        """The words the menu puts after the chair's name."""
-        return f"OSCE Chairpersonship {self.year}"
+        """The words the menu puts after the chair's name, in the page's language."""
+        return gettext("OSCE Chairpersonship %(year)s") % {"year": self.year}
 
 
 class Place(Term):

@@ -10,8 +10,26 @@ import datetime as dt
 from collections import Counter
 from dataclasses import dataclass, field
 
+from . import reference_ru
 from .models import Chairpersonship, Country, CountryGroup, FieldOfWork, Meeting, Place
 from .names import make_slug, name_key
+from .translated import column
+
+# The reference data's own names in other languages, keyed by the English name; a country
+# not listed is named by CLDR (Country.name_in). A language without a file here starts
+# with English names (and CLDR's for countries) until editors write its own.
+TRANSLATED_NAMES = {"ru": reference_ru.NAMES}
+TRANSLATED_COUNTRY_NAMES = {"ru": reference_ru.COUNTRY_NAMES}
+
+
+def translations(name, field_name="name", iso_code=None):
+    """{"name_ru": …} for the languages whose reference names know ``name``."""
+    found = {}
+    for code, names in TRANSLATED_NAMES.items():
+        local = TRANSLATED_COUNTRY_NAMES[code].get(iso_code) if iso_code else names.get(name)
+        if local:
+            found[column(field_name, code)] = local
+    return found
 
 FIELDS_OF_WORK = [
     ("Arms control", []),
@@ -275,7 +293,7 @@ def ensure(model, report, *, name, slug=None, aliases=(), fill=None, create=None
     used only when the term is new (such as its parent).
     """
     slug = slug or make_slug(name)
-    fill = fill or {}
+    fill = {**translations(name, iso_code=(fill or {}).get("iso_code")), **(fill or {})}
     term = model._default_manager.filter(slug=slug).first()
     if term is None:
         term = model._default_manager.all().resolver().get(name_key(name))

@@ -71,3 +71,15 @@ def collation_key(text, code=None):
         return text.replace("ё", "е")
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(char for char in decomposed if not unicodedata.combining(char))
+
+
+def alphabetical(items, name=lambda item: item.local_name, code=None):
+    """``items`` in the alphabetical order of ``code`` (the page's language by default).
+
+    In the default language they stay as given: lists there are in the editors' order,
+    which for lists of names is English's alphabet, exceptions included.
+    """
+    code = code or current_language()
+    if code == settings.LANGUAGE_CODE:
+        return list(items)
+    return sorted(items, key=lambda item: collation_key(name(item), code))
