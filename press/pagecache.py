@@ -43,8 +43,10 @@ _first_seen = {}  # when this process first saw each stamp: the pages' Last-Modi
 
 
 def stamp(versions):
-    """What a page is rendered under: both versions and the next scheduled publication."""
-    return f"{versions.key}:{versions.due}"
+    """What a page is rendered under: both versions, the next scheduled publication, and
+    the languages the site offers (opening one changes every page's alternates and
+    switcher, with no write to the database)."""
+    return f"{versions.key}:{versions.due}:{','.join(settings.PUBLIC_LANGUAGES)}"
 
 
 def changed_at(page_stamp):

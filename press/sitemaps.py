@@ -12,15 +12,38 @@ from institutions.models import Structure
 from osce_site.languages import public_codes
 from taxonomy.models import Country, FieldOfWork, Meeting
 
-from .models import Release
+from .models import Release, load_translations
 
 
 class ReleaseSitemap(Sitemap):
+    """Every published release in a language the site offers, each with its published
+    translations as alternates (``hreflang``): one query more a page, whatever its size."""
+
     changefreq = "monthly"
     limit = 5000
 
     def items(self):
-        return Release.objects.published().only("slug", "updated_at").order_by("-published_at")
+        return (
+            Release.objects.published()
+            .filter(language__in=public_codes())
+            .only("slug", "updated_at", "language", "translation_of")
+            .order_by("-published_at", "-pk")
+        )
+
+    def get_urls(self, page=1, site=None, protocol=None):
+        urls = super().get_urls(page, site, protocol)
+        load_translations([url["item"] for url in urls], list(public_codes()))
+        for url in urls:
+            release = url["item"]
+            if release.also_in:
+                # The site's scheme and domain, as Django put them before the path.
+                origin = url["location"].removesuffix(release.get_absolute_url())
+                versions = [(release.language, release.get_absolute_url()), *release.also_in]
+                versions.sort(key=lambda version: version[0])
+                url["alternates"] = [
+                    {"lang_code": code, "location": origin + path} for code, path in versions
+                ]
+        return urls
 
     def lastmod(self, release):
         return release.updated_at

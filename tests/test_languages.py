@@ -127,3 +127,24 @@ def test_a_page_outside_the_public_site_names_no_alternates(client, russian_open
     response = client.get("/admin/login/?next=/admin/")
     assert response.status_code == 200
     assert 'hreflang="' not in response.content.decode()
+
+
+def test_the_releases_sitemap_names_each_release_s_translations_and_no_closed_language(
+    client, settings, django_assert_max_num_queries
+):
+    from tests.helpers.factories import make_translated_pair
+
+    english, russian = make_translated_pair()
+    xml = client.get("/sitemap-releases.xml").content.decode()
+    assert f"http://testserver{english.get_absolute_url()}</loc>" in xml
+    assert "/ru/" not in xml  # Russian is not open: its pages answer 404
+    settings.PUBLIC_LANGUAGES = ("en", "ru")
+    with django_assert_max_num_queries(6):
+        xml = client.get("/sitemap-releases.xml").content.decode()
+    assert f"<loc>http://testserver{russian.get_absolute_url()}</loc>" in xml
+    for release in (english, russian):
+        link = (
+            f'<xhtml:link rel="alternate" hreflang="{release.language}" '
+            f'href="http://testserver{release.get_absolute_url()}"/>'
+        )
+        assert xml.count(link) == 2, link  # under each of the two addresses
