@@ -161,6 +161,7 @@ class Entry:
     is_chair: bool = False
     children: list = field(default_factory=list)
     kind: type | None = None  # the model of the term it links to
+    lang: str = ""  # the language of its label where not the page's (no translation yet)
 
 
 def _in_language_order(entries):
@@ -227,6 +228,8 @@ def read_tree(year=None):
     for row in rows:
         label = getattr(row, column("label", code)) or row.label
         entry = Entry(label=label, url=localized(row.url) if is_link(row.url) else "")
+        if label and label == row.label and code != settings.LANGUAGE_CODE:
+            entry.lang = settings.LANGUAGE_CODE
         model = models_by_type.get(row.content_type_id)
         if model is not None:
             if not row.term_slug:
@@ -236,6 +239,8 @@ def read_tree(year=None):
             if model is Country:
                 term.iso_code = row.term_iso_code
             entry.label = label or term.name_in(code)
+            if not label and code != settings.LANGUAGE_CODE and entry.label == term.name:
+                entry.lang = settings.LANGUAGE_CODE
             entry.kind = model
             entry.url = term.get_absolute_url()
             if row.is_chair:

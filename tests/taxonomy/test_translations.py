@@ -176,3 +176,15 @@ def test_a_translator_s_russian_name_is_saved_through_the_admin(admin_client):
     field.refresh_from_db()
     assert field.name_ru == "Молодёжь"
     assert field.name == "Youth"
+
+
+def test_a_menu_entry_not_yet_translated_says_its_language(client, russian_open):
+    FieldOfWork.objects.filter(slug="youth").update(name_ru="")
+    menu = page(client.get("/ru/")).find("nav", cls="menu")
+    youth = [link for link in menu.find_all("a") if link.text == "Youth"]
+    assert youth
+    assert youth[0].attrs["lang"] == "en"
+    translated = [link for link in menu.find_all("a") if link.text == "Выборы"]
+    assert "lang" not in translated[0].attrs
+    english_menu = page(client.get("/")).find("nav", cls="menu")
+    assert all("lang" not in link.attrs for link in english_menu.find_all("a"))
