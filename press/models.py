@@ -25,6 +25,7 @@ from osce_site.links import slug_url
 from taxonomy import trees
 from taxonomy.models import Country, FieldOfWork, Meeting, Place
 from taxonomy.names import free_slug, make_slug
+from taxonomy.translated import column
 
 from . import images
 from .html import sanitise
@@ -89,6 +90,10 @@ def load_terms(releases, names=TERM_RELATIONS):
     listed = [release for release in releases if isinstance(release, Release)]
     if not listed or not names:
         return releases
+    # Each term's name in the page's language, and a country's ISO code (whose CLDR name is
+    # its name where editors wrote none), in the same query.
+    local = column("name", current_language())
+    text = models.CharField()
     parts, models_by_name = [], {}
     for name in names:
         field = Release._meta.get_field(name)
@@ -111,12 +116,21 @@ def load_terms(releases, names=TERM_RELATIONS):
                 f"{target}_id",
                 f"{target}__name",
                 f"{target}__slug",
+                f"{target}__{local}" if local != "name" else models.Value("", output_field=text),
+                f"{target}__iso_code" if model is Country else models.Value("", output_field=text),
             )
         )
     rows = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
     found = {}
-    for release_id, name, _order, pk, term_name, slug in sorted(rows, key=lambda r: r[2:5:2]):
-        term = models_by_name[name].from_db(None, ["id", "name", "slug"], [pk, term_name, slug])
+    for release_id, name, _order, pk, term_name, slug, local_name, iso_code in sorted(
+        rows, key=lambda r: r[2:5:2]
+    ):
+        model = models_by_name[name]
+        term = model.from_db(None, ["id", "name", "slug"], [pk, term_name, slug])
+        if local != "name":
+            term.__dict__[local] = local_name
+        if model is Country:
+            term.iso_code = iso_code
         found.setdefault((release_id, name), []).append(term)
     for release in listed:
         for name in names:

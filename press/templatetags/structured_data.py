@@ -88,6 +88,7 @@ def release_page_meta(release, request, breadcrumbs=()):
         "url": page_url,
         "headline": release.title,
         "description": description,
+        "inLanguage": release.language,
         "articleSection": release.get_type_display(),
         "datePublished": published,
         "dateModified": modified,

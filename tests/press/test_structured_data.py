@@ -19,6 +19,7 @@ from django.contrib.staticfiles import finders
 from django.utils import timezone
 
 from press.models import EmbargoLink, Release
+from tests.helpers.factories import make_translated_pair
 from tests.helpers.images import add_lead_image, photo
 from tests.helpers.pages import page
 
@@ -155,6 +156,7 @@ def test_a_release_page_carries_a_news_article(client, release):
     assert article["headline"] == release.title
     assert article["description"] == release.lead
     assert article["articleSection"] == "Press release"
+    assert article["inLanguage"] == "en"
     assert a_moment(article["datePublished"]) == to_the_second(release.published_at)
     assert a_moment(article["dateModified"]) == to_the_second(release.updated_at)
     assert [(a["name"], a["url"]) for a in article["author"]] == [
@@ -352,3 +354,16 @@ def test_an_embargoed_draft_says_nothing_to_machines(client, make_release, media
     shared = [name for name in meta if name.split(":")[0] in ("og", "article", "twitter")]
     assert shared == []
     assert 'property="og:' not in html
+
+
+def test_a_translation_s_article_says_its_language_and_names_its_terms_in_it(
+    client, russian_open
+):
+    _english, russian = make_translated_pair()
+    article = json_ld(client.get(russian.get_absolute_url()))["NewsArticle"]
+    assert_news_article(article)
+    assert article["inLanguage"] == "ru"
+    assert [(thing["name"], thing["url"]) for thing in article["about"]] == [
+        ("Выборы", "http://testserver/ru/fields-of-work/elections/"),
+        ("Молдова", "http://testserver/ru/countries/moldova/"),
+    ]
