@@ -343,6 +343,12 @@ class Country(Term):
                 return common
         return super().name_in(code)
 
+    def all_names(self):
+        """Its names, and CLDR's in every language: the archive writes "Польша" whether
+        or not editors wrote a Russian name, and older pages the common "Киргизия"."""
+        common = (cldr_country_name(self.iso_code, code) for code in other_languages())
+        return [*super().all_names(), *(name for name in common if name)]
+
     def clean(self):
         super().clean()
         if self.iso_code:

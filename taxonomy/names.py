@@ -35,9 +35,21 @@ def name_key(text):
     return key
 
 
+# Cyrillic in Latin letters as Russian passports write it (ICAO 9303), with Ukrainian's
+# own letters: a Russian title's address reads "nabliudateli-o-vyborakh", not "release".
+CYRILLIC = str.maketrans(
+    {
+        **dict(zip("абвгдезийклмнопрстуфыэ", "abvgdeziiklmnoprstufye", strict=True)),
+        **{"ё": "e", "ж": "zh", "х": "kh", "ц": "ts", "ч": "ch", "ш": "sh", "щ": "shch"},
+        **{"ъ": "ie", "ь": "", "ю": "iu", "я": "ia", "і": "i", "ї": "i", "є": "ie", "ґ": "g"},
+    }
+)
+
+
 def make_slug(text):
-    """A URL slug that keeps "Cyber/ICT" as two words rather than gluing them together."""
-    return slugify(re.sub(r"[/&+]", " ", text))
+    """A URL slug that keeps "Cyber/ICT" as two words rather than gluing them together,
+    and writes Cyrillic in Latin letters."""
+    return slugify(re.sub(r"[/&+]", " ", text).lower().translate(CYRILLIC))
 
 
 def free_slug(base, is_taken):

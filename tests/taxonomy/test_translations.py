@@ -11,6 +11,7 @@ from django.core.management import call_command
 
 from institutions.models import Structure
 from taxonomy.models import Country, FieldOfWork, Place
+from taxonomy.names import make_slug
 from taxonomy.translated import alphabetical, collation_key
 from tests.helpers.admin_forms import shown_form_data
 from tests.helpers.pages import page
@@ -188,3 +189,17 @@ def test_a_menu_entry_not_yet_translated_says_its_language(client, russian_open)
     assert "lang" not in translated[0].attrs
     english_menu = page(client.get("/")).find("nav", cls="menu")
     assert all("lang" not in link.attrs for link in english_menu.find_all("a"))
+
+
+def test_a_cyrillic_name_or_title_gets_an_address_in_latin_letters():
+    assert make_slug("Наблюдатели о выборах") == "nabliudateli-o-vyborakh"
+    assert make_slug("Съезд в Щучине: ёлка") == "sieezd-v-shchuchine-elka"
+    assert make_slug("Цифровая безопасность / ИКТ") == "tsifrovaia-bezopasnost-ikt"
+    assert make_slug("Cyber/ICT Security") == "cyber-ict-security"  # as before
+
+
+def test_a_country_answers_to_cldr_s_names_in_every_language():
+    resolver = Country.objects.all().resolver()
+    assert resolver["киргизия"].iso_code == "KG"  # CLDR's, beside the organisation's
+    assert resolver["кыргызстан"].iso_code == "KG"
+    assert resolver["pologne"].iso_code == "PL"

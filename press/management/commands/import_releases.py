@@ -4,14 +4,20 @@ Each page is written in its own transaction: a bad page is reported by file name
 reason and leaves nothing behind, while the good pages beside it are imported. An import
 stopped half-way (Ctrl-C, a killed process, a lost database) leaves whole pages only: run
 it again and it carries on, the pages already imported reported unchanged.
+
+Pages are in English unless they say otherwise (a Language line, or the Russian archive's
+labels) or ``--language`` says so. A translation is linked to its original when the page
+names it (an Original line) or ``--translation-of`` does; the pages that name an original
+are imported after the others, so a folder holding both links them in one run.
 """
 
 from contextlib import nullcontext
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from press.importer import Importer, page_files
+from press.importer import Importer, originals_first, page_files
 
 
 class DryRun(Exception):
@@ -29,15 +35,33 @@ class Command(BaseCommand):
         parser.add_argument(
             "--dry-run", action="store_true", help="Check and report every page; write nothing."
         )
+        parser.add_argument(
+            "--language",
+            choices=[code for code, _name in settings.LANGUAGES],
+            help="The language of pages that do not say theirs (by a Language line or the "
+            f"Russian archive's labels); {settings.LANGUAGE_CODE} by default. A page that "
+            "says another language fails.",
+        )
+        parser.add_argument(
+            "--translation-of",
+            metavar="RELEASE",
+            help="Link the one page imported as a translation of this release (its slug, "
+            "address or title); it overrides an Original line on the page.",
+        )
 
-    def handle(self, *args, paths, dry_run=False, **options):
-        importer = Importer()
+    def handle(self, *args, paths, dry_run=False, language=None, translation_of=None, **options):
+        importer = Importer(language=language, original=translation_of)
         outcomes = []
         path = None
         try:
+            files = originals_first(page_files(paths))
+            if translation_of and len(files) > 1:
+                raise CommandError(
+                    f"--translation-of names the original of one page; {len(files)} were given."
+                )
             # A real run commits page by page; a dry run rolls every page back at the end.
             with transaction.atomic() if dry_run else nullcontext():
-                for path in page_files(paths):
+                for path in files:
                     outcome = importer.import_path(path)
                     outcomes.append(outcome)
                     self.report(outcome)
