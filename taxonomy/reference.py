@@ -31,6 +31,7 @@ def translations(name, field_name="name", iso_code=None):
             found[column(field_name, code)] = local
     return found
 
+
 FIELDS_OF_WORK = [
     ("Arms control", []),
     ("Border management", []),
