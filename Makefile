@@ -6,7 +6,7 @@ MANAGE := $(BIN)/python manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run serve screenshots test test-sqlite test-postgres test-lane-sqlite test-lane-postgres test-lane-browser lint clean
+.PHONY: run serve messages screenshots test test-sqlite test-postgres test-lane-sqlite test-lane-postgres test-lane-browser lint clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -27,6 +27,13 @@ serve: $(VENV)/.installed
 	$(MANAGE) collectstatic --noinput --verbosity 0
 	$(MANAGE) migrate --noinput
 	HOST=$(HOST) PORT=$(PORT) $(BIN)/gunicorn osce_site.wsgi --config python:osce_site.gunicorn_conf
+
+# The interface's catalogues (README, "Adding a language"): each language's django.po
+# brought up to date with the templates and the code, then compiled; both are committed.
+# Needs GNU gettext (apt-get install gettext); serving the site does not.
+messages: $(VENV)/.installed
+	DEBUG=1 $(MANAGE) makemessages --no-obsolete
+	DEBUG=1 $(MANAGE) compilemessages --ignore '.venv*' --ignore var --ignore node_modules
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils.feedgenerator import Enclosure, Rss201rev2Feed
 from django.utils.html import escape, strip_tags
 from django.utils.text import Truncator
+from django.utils.translation import gettext, gettext_lazy
 
 from .finder import Finder
 from .models import Release
@@ -25,7 +26,7 @@ class ReleaseFeed(Feed):
     """
 
     feed_type = Rss201rev2Feed
-    description = "Press releases, news and statements of the OSCE."
+    description = gettext_lazy("Press releases, news and statements of the OSCE.")
 
     def __call__(self, request, *args, **kwargs):
         try:
@@ -38,7 +39,7 @@ class ReleaseFeed(Feed):
     def get_object(self, request, *args, **kwargs):
         # A feed is read for what is new: a search's items newest first unless asked.
         finder = Finder(request.GET, Release.objects.published(), search_order="newest")
-        finder.heading, finder.page_link = "OSCE press releases", reverse("press:list")
+        finder.heading, finder.page_link = gettext("OSCE press releases"), reverse("press:list")
         return self.checked(request, finder)
 
     @staticmethod
@@ -126,6 +127,6 @@ class TermFeed(ReleaseFeed):
             within=(term_kind.facet, term),
             search_order="newest",
         )
-        finder.heading = f"OSCE press releases: {term.local_name}"
+        finder.heading = gettext("OSCE press releases: %(name)s") % {"name": term.local_name}
         finder.page_link = term.get_absolute_url()
         return self.checked(request, finder)

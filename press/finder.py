@@ -19,6 +19,10 @@ from django import forms
 from django.core.validators import RegexValidator
 from django.http import QueryDict
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.functional import lazy
+from django.utils.text import format_lazy
+from django.utils.translation import gettext, gettext_lazy, gettext_noop
 
 from institutions.models import Structure
 from osce_site.languages import current_language
@@ -75,7 +79,9 @@ class SlugsField(filters.fields.ModelMultipleChoiceField):
 
     def clean(self, value):
         if value and len(value) > MAX_VALUES:
-            raise forms.ValidationError(f"Choose at most {MAX_VALUES}.", code="too_many")
+            raise forms.ValidationError(
+                gettext("Choose at most %(count)s.") % {"count": MAX_VALUES}, code="too_many"
+            )
         if not value:
             if self.required:
                 raise forms.ValidationError(self.error_messages["required"], code="required")
@@ -115,7 +121,7 @@ DATE_FORMATS = [
     (re.compile(r"(\d{1,2})[/.](\d{4})"), ("month", "year")),
     (re.compile(r"(\d{4})"), ("year",)),
 ]
-DATE_HINT = "For example, 2015, 3/2015 or 21/11/2014"
+DATE_HINT = gettext_lazy("For example, 2015, 3/2015 or 21/11/2014")
 
 
 def read_date(text, *, end=False):
@@ -164,11 +170,15 @@ class FinderForm(forms.Form):
         for name in ("date_from", "date_to"):
             day = cleaned.get(name)
             if day and not FIRST_YEAR <= day.year <= LAST_YEAR:
-                self.add_error(name, f"Choose a date between {FIRST_YEAR} and {LAST_YEAR}.")
+                self.add_error(
+                    name,
+                    gettext("Choose a date between %(first)s and %(last)s.")
+                    % {"first": FIRST_YEAR, "last": LAST_YEAR},
+                )
                 cleaned.pop(name, None)
         start, end = cleaned.get("date_from"), cleaned.get("date_to")
         if start and end and start > end:
-            self.add_error("date_to", "The end date is before the start date.")
+            self.add_error("date_to", gettext("The end date is before the start date."))
             cleaned.pop("date_to", None)
         return cleaned
 
@@ -180,69 +190,90 @@ def _local_midnight(day):
 def in_words(items):
     """ "a, b or c": choices as a sentence says them."""
     items = list(items)
-    return ", ".join(items[:-1]) + " or " + items[-1] if len(items) > 1 else "".join(items)
+    if len(items) < 2:
+        return "".join(items)
+    return gettext("%(some)s or %(last)s") % {"some": ", ".join(items[:-1]), "last": items[-1]}
 
 
-REAL_DATE = {"invalid": f"Enter a real date. {DATE_HINT}."}
+def _choose_among(message, labels):
+    """A refused choice's ``message`` in the page's language, its ``{choices}`` the
+    ``labels()`` in words and its ``%(value)s`` left for the form to fill."""
+
+    def text():
+        choices = in_words(str(label).lower() for label in labels())
+        return gettext(message).format(choices=choices)
+
+    return lazy(text, str)()
+
+
+REAL_DATE = {"invalid": format_lazy("{} {}.", gettext_lazy("Enter a real date."), DATE_HINT)}
 
 
 class ReleaseFilter(filters.FilterSet):
-    SORTS = [("newest", "Newest first"), ("oldest", "Oldest first"), ("relevance", "Relevance")]
+    SORTS = [
+        ("newest", gettext_lazy("Newest first")),
+        ("oldest", gettext_lazy("Oldest first")),
+        ("relevance", gettext_lazy("Relevance")),
+    ]
 
     q = filters.CharFilter(
-        label="Search",
+        label=gettext_lazy("Search"),
         max_length=200,
         method="filter_search",
         validators=[
             RegexValidator(
                 r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]",
                 inverse_match=True,
-                message="The search holds control characters; type words instead.",
+                message=gettext_lazy("The search holds control characters; type words instead."),
             )
         ],
     )
     field = TermFilter(
-        label="Field of work",
+        label=gettext_lazy("Field of work"),
         queryset=FieldOfWork.objects.all(),
         method="filter_field",
-        error_messages={"invalid_choice": "There is no field of work “%(value)s”."},
+        error_messages={"invalid_choice": gettext_lazy("There is no field of work “%(value)s”.")},
     )
     country = TermFilter(
-        label="Country",
+        label=gettext_lazy("Country"),
         queryset=Country.objects.all(),
         method="filter_country",
-        error_messages={"invalid_choice": "There is no country “%(value)s”."},
+        error_messages={"invalid_choice": gettext_lazy("There is no country “%(value)s”.")},
     )
     source = TermFilter(
-        label="Source",
+        label=gettext_lazy("Source"),
         queryset=Structure.objects.all(),
         method="filter_source",
-        error_messages={"invalid_choice": "There is no source “%(value)s”."},
+        error_messages={"invalid_choice": gettext_lazy("There is no source “%(value)s”.")},
     )
     type = filters.MultipleChoiceFilter(
-        label="Type",
+        label=gettext_lazy("Type"),
         choices=Release.Type.choices,
         method="filter_type",
         error_messages={
-            "invalid_choice": "There is no type “%(value)s”: choose "
-            + in_words(label.lower() for _value, label in Release.Type.choices)
-            + "."
+            "invalid_choice": _choose_among(
+                gettext_noop("There is no type “%(value)s”: choose {choices}."),
+                lambda: Release.type_labels().values(),
+            )
         },
     )
-    date_from = LooseDateFilter(label="From date", method="filter_from", error_messages=REAL_DATE)
+    date_from = LooseDateFilter(
+        label=gettext_lazy("From date"), method="filter_from", error_messages=REAL_DATE
+    )
     date_to = LooseDateFilter(
-        label="To date", method="filter_to", error_messages=REAL_DATE, end=True
+        label=gettext_lazy("To date"), method="filter_to", error_messages=REAL_DATE, end=True
     )
     sort = filters.ChoiceFilter(
-        label="Sort by",
+        label=gettext_lazy("Sort by"),
         choices=SORTS,
         method="sort_in_index",
         empty_label=None,
         null_label=None,
         error_messages={
-            "invalid_choice": "There is no order “%(value)s”: choose "
-            + in_words(label.lower() for _value, label in SORTS)
-            + "."
+            "invalid_choice": _choose_among(
+                gettext_noop("There is no order “%(value)s”: choose {choices}."),
+                lambda: (label for _value, label in ReleaseFilter.SORTS),
+            )
         },
     )
 
@@ -479,23 +510,24 @@ class Finder:
         selected = self._selected("type")
         options = [
             Option(value, label, counts.get(value, 0), value in selected)
-            for value, label in Release.Type.choices
+            for value, label in Release.type_labels().items()
         ]
-        return Facet("type", "Type", options)
+        return Facet("type", gettext("Type"), options)
 
     def chips(self):
         """The active filters, each with the query string that removes it."""
         chips = []
-        labels = dict(Release.Type.choices)
+        labels = Release.type_labels()
         for name in ("q", "field", "source", "country", "type", "date_from", "date_to"):
             value = self.cleaned.get(name)
             if not value:
                 continue
             if name == "q":
-                chips.append(Chip(f"“{value}”", self.query_string(remove=(name, None))))
+                words = gettext("“%(words)s”") % {"words": value}
+                chips.append(Chip(words, self.query_string(remove=(name, None))))
             elif name in ("date_from", "date_to"):
-                prefix = "From" if name == "date_from" else "To"
-                text = f"{prefix} {value.day} {value:%B %Y}"
+                text = gettext("From %(date)s") if name == "date_from" else gettext("To %(date)s")
+                text %= {"date": date_format(value)}
                 chips.append(Chip(text, self.query_string(remove=(name, None))))
             else:
                 for item in value:

@@ -17,6 +17,7 @@ from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
+from django.utils.translation import gettext, gettext_noop
 from django_prose_editor.fields import ProseEditorField
 
 from institutions.models import Structure
@@ -268,9 +269,11 @@ def _linked(relation, targets):
 
 class Release(models.Model):
     class Type(models.TextChoices):
-        PRESS_RELEASE = "press-release", "Press release"
-        NEWS = "news", "News item"
-        STATEMENT = "statement", "Statement"
+        # English here, marked for the catalogues and translated where a page shows them
+        # (type_labels): the importer names them in its English messages.
+        PRESS_RELEASE = "press-release", gettext_noop("Press release")
+        NEWS = "news", gettext_noop("News item")
+        STATEMENT = "statement", gettext_noop("Statement")
 
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
@@ -534,6 +537,15 @@ class Release(models.Model):
     def held_by_another(self, slug):
         """Whether ``slug`` is an old address of another release."""
         return SlugRedirect.objects.filter(old_slug=slug).exclude(release_id=self.pk).exists()
+
+    @classmethod
+    def type_labels(cls):
+        """Each type's label in the page's language, by value: what pages and the finder show."""
+        return {value: gettext(label) for value, label in cls.Type.choices}
+
+    def get_type_display(self):
+        """The type in the page's language (Django's own gives the English label)."""
+        return self.type_labels().get(self.type, self.type)
 
     @property
     def state_label(self):

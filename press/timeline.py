@@ -15,6 +15,7 @@ from itertools import pairwise
 from django.http import QueryDict
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.translation import gettext, ngettext
 
 from .engine import EPOCH, MICROSECOND
 
@@ -33,7 +34,9 @@ class Bar:
 
     @property
     def title(self):
-        return f"{self.label}: {self.amount} release{'' if self.count == 1 else 's'}"
+        return ngettext(
+            "%(period)s: %(amount)s release", "%(period)s: %(amount)s releases", self.count
+        ) % {"period": self.label, "amount": self.amount}
 
 
 @dataclass
@@ -85,10 +88,11 @@ def timeline(finder):
         label = str(start.year) if unit == "year" else date_format(start, "F Y")
         query = narrowed(start, end - dt.timedelta(days=1)) if count else ""
         bars.append(Bar(start, label, count, query))
+    first, last = periods[0][0].year, periods[-1][0].year
     caption = (
-        f"Releases per year, {periods[0][0].year} to {periods[-1][0].year}"
+        gettext("Releases per year, %(first)s to %(last)s") % {"first": first, "last": last}
         if unit == "year"
-        else f"Releases per month in {periods[0][0].year}"
+        else gettext("Releases per month in %(year)s") % {"year": first}
     )
     return Timeline(unit, caption, bars, max(counts))
 

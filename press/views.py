@@ -14,6 +14,7 @@ from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
+from django.utils.translation import gettext, gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from django.views.generic import DetailView, ListView, TemplateView
@@ -111,10 +112,9 @@ class FinderView(ListView):
         try:
             number = paginator.validate_number(int(raw))
         except (ValueError, InvalidPage):
-            self.page_error = (
-                f"There is no page “{raw[:20]}”: pages run from 1 to {paginator.num_pages}. "
-                "Showing the first page."
-            )
+            self.page_error = gettext(
+                "There is no page “%(page)s”: pages run from 1 to %(last)s. Showing the first page."
+            ) % {"page": raw[:20], "last": paginator.num_pages}
             number = 1
         step = self.keyset_step()
         if step and number > 1 and not self.page_error:
@@ -131,7 +131,7 @@ class FinderView(ListView):
             if direction in self.request.GET:
                 position = parse_cursor(self.request.GET[direction])
                 if position is None:
-                    self.page_error = (
+                    self.page_error = gettext(
                         "That link to a page of results is damaged: showing the page "
                         "by its number instead."
                     )
@@ -262,7 +262,7 @@ class ReleaseDetailView(DetailView):
             .only("title", "slug", "published_at", "type", "language")
         )
         context.update(
-            breadcrumbs=[{"label": "Press releases", "url": reverse("press:list")}],
+            breadcrumbs=[{"label": gettext("Press releases"), "url": reverse("press:list")}],
             language_pages=self.translations(release),
             language_section=reverse("press:list"),
             preview=not release.is_published(),
@@ -278,6 +278,7 @@ class TermKind:
     model: type
     filter_releases: str  # the ReleaseQuerySet method that narrows releases to a term
     facet: str  # the finder index's name for the kind
+    label: str  # what the term's page says it is
     index: tuple = ()  # (label, URL name) of the page that lists every term of the kind
 
     def find(self, slug):
@@ -297,11 +298,21 @@ class TermKind:
 
 TERM_KINDS = {
     "fields-of-work": TermKind(
-        FieldOfWork, "in_fields", "field", ("Fields of work", "press:fields-of-work")
+        FieldOfWork,
+        "in_fields",
+        "field",
+        gettext_lazy("Field of work"),
+        (gettext_lazy("Fields of work"), "press:fields-of-work"),
     ),
-    "countries": TermKind(Country, "about_countries", "country", ("Countries", "press:countries")),
-    "structures": TermKind(Structure, "from_sources", "source"),
-    "meetings": TermKind(Meeting, "at_meetings", "meeting"),
+    "countries": TermKind(
+        Country,
+        "about_countries",
+        "country",
+        gettext_lazy("Country"),
+        (gettext_lazy("Countries"), "press:countries"),
+    ),
+    "structures": TermKind(Structure, "from_sources", "source", gettext_lazy("Structure")),
+    "meetings": TermKind(Meeting, "at_meetings", "meeting", gettext_lazy("Meeting or conference")),
 }
 
 
@@ -345,7 +356,7 @@ class TermDetailView(FinderView):
             ]
         context.update(
             term=self.term,
-            kind_label=self.term_kind.model._meta.verbose_name.capitalize(),
+            kind_label=self.term_kind.label,
             breadcrumbs=crumbs,
             children=self.term.get_children() if is_tree else [],
         )

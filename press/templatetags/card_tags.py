@@ -13,6 +13,7 @@ from django import template
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext
 
 from osce_site.languages import language_name
 
@@ -27,7 +28,8 @@ def escape(value):
 
 def _links(terms):
     return ", ".join(
-        f'<a href="{escape(term.get_absolute_url())}">{escape(term.local_name)}</a>' for term in terms
+        f'<a href="{escape(term.get_absolute_url())}">{escape(term.local_name)}</a>'
+        for term in terms
     )
 
 
@@ -48,7 +50,8 @@ def _also_in(versions):
         f'<a href="{escape(url)}" lang="{code}" hreflang="{code}">{escape(language_name(code))}</a>'
         for code, url in versions
     )
-    return f'<p class="card__also">Also in {links}</p>'
+    also = gettext("Also in %(languages)s") % {"languages": links}
+    return f'<p class="card__also">{also}</p>'
 
 
 @register.simple_tag

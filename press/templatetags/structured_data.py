@@ -16,11 +16,12 @@ from django.utils import timezone
 from django.utils.html import format_html, strip_tags
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
+from django.utils.translation import gettext, gettext_lazy
 
 register = template.Library()
 
-SITE_NAME = "OSCE"
-PUBLISHER_NAME = "Organization for Security and Co-operation in Europe"
+SITE_NAME = gettext_lazy("OSCE")
+PUBLISHER_NAME = gettext_lazy("Organization for Security and Co-operation in Europe")
 # The site's icon doubles as the publisher's logo: square, 180 px (Google asks 112 px at least).
 LOGO_PATH, LOGO_SIZE = "img/apple-touch-icon.png", 180
 SUMMARY_WORDS = 40
@@ -101,7 +102,7 @@ def release_page_meta(release, request, breadcrumbs=()):
     if image:
         article["image"] = image.pop("all")
     trail = [
-        ("Home", reverse("press:home")),
+        (gettext("Home"), reverse("press:home")),
         *((crumb["label"], crumb["url"]) for crumb in breadcrumbs),
         (release.title, release.get_absolute_url()),
     ]
