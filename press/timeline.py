@@ -14,7 +14,7 @@ from itertools import pairwise
 
 from django.http import QueryDict
 from django.utils import timezone
-from django.utils.formats import date_format
+from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext, ngettext
 
 from .engine import EPOCH, MICROSECOND
@@ -29,8 +29,8 @@ class Bar:
 
     @property
     def amount(self):
-        """The count as the page writes it: "1,234"."""
-        return f"{self.count:,}"
+        """The count as the page's language writes it: "1,234", "1 234"."""
+        return number_format(self.count, force_grouping=True)
 
     @property
     def title(self):

@@ -247,3 +247,43 @@ def test_the_russian_release_page_and_the_error_pages_speak_russian(client, russ
     assert refused.status_code == 400
     alert = page(refused).find(role="alert").text
     assert "Тип: Типа «rumour» нет: выберите пресс-релиз, новость или заявление." in alert
+
+
+def test_what_the_finder_s_script_writes_comes_from_the_page_in_its_language(
+    client, russian_open, make_release
+):
+    """static/js/finder.js writes no words of its own: the fold buttons', the narrowing
+    boxes' and the live count's labels are in the page, in its language."""
+    from institutions.models import Structure
+
+    make_release(language="ru", sources=("conflict-prevention-centre",))
+    make_release(language="ru", sources=("secretariat",))
+    body = page(client.get("/ru/press-releases/"))
+    secretariat = Structure.objects.get(slug="secretariat")
+    folds = body.find("fieldset", **{"data-facet": "source"}).find_all("ul", cls="facet__children")
+    labels = [fold.attrs["data-show-label"] for fold in folds]
+    assert any(label.startswith("Показать 1 пункт в разделе «Секретариат»") for label in labels)
+    assert secretariat.name_ru == "Секретариат"
+    assert (
+        body.find("fieldset", **{"data-facet": "country"})
+        .find("ul", cls="facet__options")
+        .attrs["data-narrow-label"]
+        == "Найти в списке стран"
+    )
+    count = body.find("p", cls="count")
+    assert count.attrs["data-show-label"] == "Показать 2 материала"
+    assert count.attrs["data-live-label"] == "С этими фильтрами: 2 материала"
+    english = page(client.get("/press-releases/")).find("p", cls="count")
+    assert english.attrs["data-show-label"] == "Show 0 results"
+
+
+def test_numbers_are_grouped_as_the_language_writes_them():
+    import datetime as dt
+
+    from press.timeline import Bar
+
+    bar = Bar(start=dt.date(2024, 1, 1), label="2024", count=12345, query="")
+    with translation.override("en"):
+        assert bar.amount == "12,345"
+    with translation.override("ru"):
+        assert bar.amount == "12\xa0345"

@@ -6,7 +6,7 @@ f-string with its texts escaped. Numbers are written with a dot whatever the lan
 """
 
 from django import template
-from django.utils.formats import date_format
+from django.utils.formats import date_format, number_format
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
@@ -49,7 +49,8 @@ def timeline_chart(timeline):
         f'<line class="timeline__axis" x1="{LEFT}" y1="{BASELINE}" x2="{WIDTH - RIGHT}" '
         f'y2="{BASELINE}"/>',
         f'<line class="timeline__grid" x1="{LEFT}" y1="{TOP}" x2="{WIDTH - RIGHT}" y2="{TOP}"/>',
-        f'<text class="timeline__most" x="{LEFT}" y="{TOP - 6}">{timeline.most:,}</text>',
+        f'<text class="timeline__most" x="{LEFT}" y="{TOP - 6}">'
+        f"{number_format(timeline.most, force_grouping=True)}</text>",
     ]
     for number, bar in enumerate(bars):
         left, middle = LEFT + number * slot, LEFT + (number + 0.5) * slot

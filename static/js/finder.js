@@ -34,6 +34,12 @@
     });
   }
 
+  // Every word it writes comes from the page, in the page's language (data-*-label,
+  // written by the server); English only where an older page lacks one.
+  var said = function (element, name, english) {
+    return (element && element.getAttribute("data-" + name + "-label")) || english;
+  };
+
   // Trees: each parent gets a button that shows or hides its children.
   var textOf = function (option) {
     var label = option.querySelector(":scope > label");
@@ -52,7 +58,8 @@
     var set = function (open) {
       list.hidden = !open;
       button.setAttribute("aria-expanded", String(open));
-      button.setAttribute("aria-label", (open ? "Hide the " : "Show the ") + count + " under " + name);
+      var english = (open ? "Hide the " : "Show the ") + count + " under " + name;
+      button.setAttribute("aria-label", said(list, open ? "hide" : "show", english));
       button.textContent = open ? "−" : "+";
     };
     set(list.querySelector("input:checked") !== null);
@@ -75,7 +82,7 @@
     var label = document.createElement("label");
     label.className = "facet__search-label";
     label.htmlFor = id;
-    label.textContent = "Narrow the list of " + kind;
+    label.textContent = said(list, "narrow", "Narrow the list of " + kind);
     var box = document.createElement("input");
     box.type = "search";
     box.id = id;
@@ -130,8 +137,8 @@
         if (!found) return;
         var n = parseInt(found.getAttribute("data-count"), 10);
         var words = n.toLocaleString("en-GB") + (n === 1 ? " result" : " results");
-        apply.textContent = "Show " + words;
-        live.textContent = words + " with these filters";
+        apply.textContent = said(found, "show", "Show " + words);
+        live.textContent = said(found, "live", words + " with these filters");
       })
       .catch(function () { /* offline or superseded: Apply still works */ });
   };

@@ -63,3 +63,16 @@ def test_axe_finds_no_violation_on_the_russian_pages(screen, russian_open, pair)
         result = Axe().run(tab, options=AXE_OPTIONS)
         found += [(path, v["id"]) for v in result.response["violations"]]
     assert found == []
+
+
+def test_the_finder_s_script_speaks_the_page_s_language(screen, russian_open, pair):
+    """The live count, written by static/js/finder.js, in Russian (the other words it
+    writes come from the page the same way: tests/test_catalogues.py)."""
+    _name, tab = screen
+    tab.goto("/ru/press-releases/")
+    toggle = tab.locator("button.finder__toggle")
+    if toggle.is_visible():  # a phone's: the filters fold behind it
+        toggle.click()
+    tab.locator('fieldset[data-facet="field"] input[value="elections"]').check()
+    expect(tab.locator("[data-apply]")).to_have_text("Показать 1 материал")
+    expect(tab.locator("[data-live-count]")).to_have_text("С этими фильтрами: 1 материал")
