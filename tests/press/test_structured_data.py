@@ -356,9 +356,7 @@ def test_an_embargoed_draft_says_nothing_to_machines(client, make_release, media
     assert 'property="og:' not in html
 
 
-def test_a_translation_s_article_says_its_language_and_names_its_terms_in_it(
-    client, russian_open
-):
+def test_a_translation_s_article_says_its_language_and_names_its_terms_in_it(client, russian_open):
     _english, russian = make_translated_pair()
     article = json_ld(client.get(russian.get_absolute_url()))["NewsArticle"]
     assert_news_article(article)
