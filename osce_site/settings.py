@@ -145,8 +145,9 @@ LANGUAGES = [
     ("es", "Español"),
 ]
 # The languages the public site offers (osce_site/languages.py): a language opens when its
-# catalogue is complete (Russian's is being written: PUBLIC_LANGUAGES=en,ru shows it).
-PUBLIC_LANGUAGES = tuple(os.environ.get("PUBLIC_LANGUAGES", "en").replace(" ", "").split(","))
+# catalogue and its reference data's names are complete: English and Russian. French,
+# German, Italian and Spanish wait for theirs (PUBLIC_LANGUAGES=en,ru,fr shows where one is).
+PUBLIC_LANGUAGES = tuple(os.environ.get("PUBLIC_LANGUAGES", "en,ru").replace(" ", "").split(","))
 if LANGUAGE_CODE not in PUBLIC_LANGUAGES or not set(PUBLIC_LANGUAGES) <= dict(LANGUAGES).keys():
     raise ImproperlyConfigured(
         f"PUBLIC_LANGUAGES must name {LANGUAGE_CODE} and only codes of LANGUAGES: "

@@ -234,6 +234,17 @@ class ReleaseQuerySet(models.QuerySet):
     def after(self, release):
         return self.newer_than(release.published_at, release.pk)
 
+    def neighbours(self, release):
+        """The next newer and the next older release than ``release``, or None for
+        either, in one query (two keyset steps, each one row of an index)."""
+        newer = self.after(release).order_by("published_at", "pk").values("pk")[:1]
+        older = self.before(release).newest_first().values("pk")[:1]
+        found = list(self.filter(models.Q(pk__in=newer) | models.Q(pk__in=older)))
+        here = (release.published_at, release.pk)
+        later = [other for other in found if (other.published_at, other.pk) > here]
+        earlier = [other for other in found if (other.published_at, other.pk) < here]
+        return (later or [None])[0], (earlier or [None])[0]
+
     def older_than(self, moment, pk):
         """Before (``moment``, ``pk``) in the lists' order: a keyset step, not an OFFSET.
 

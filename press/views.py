@@ -261,14 +261,15 @@ class ReleaseDetailView(DetailView):
             .in_language(release.language)
             .only("title", "slug", "published_at", "type", "language")
         )
+        newer, older = published.neighbours(release)
         context.update(
             breadcrumbs=[{"label": gettext("Press releases"), "url": reverse("press:list")}],
             language_pages=self.translations(release),
             language_section=reverse("press:list"),
             preview=not release.is_published(),
             related=published.related_to(release)[: self.related_count],
-            newer=published.after(release).order_by("published_at", "pk").first(),
-            older=published.before(release).newest_first().first(),
+            newer=newer,
+            older=older,
         )
         return context
 

@@ -267,8 +267,15 @@ def seed_text(seed_path):
 
 @pytest.fixture
 def russian_open(settings):
-    """The public site in English and Russian (Russian is not public by default)."""
+    """The public site in English and Russian, as by default: said by the tests that
+    depend on it, so that they hold whatever the default becomes."""
     settings.PUBLIC_LANGUAGES = ("en", "ru")
+
+
+@pytest.fixture
+def english_only(settings):
+    """The public site in English alone, as a site that opens no other language."""
+    settings.PUBLIC_LANGUAGES = ("en",)
 
 
 @pytest.fixture

@@ -31,7 +31,7 @@ def test_english_keeps_today_s_addresses_and_says_it_is_english(client, path):
 
 
 @pytest.mark.parametrize("path", PAGES)
-def test_a_language_not_yet_offered_is_no_page(client, path):
+def test_a_language_not_yet_offered_is_no_page(client, english_only, path):
     assert client.get(f"/ru{path}").status_code == 404
     assert client.get(f"/fr{path}").status_code == 404
 
@@ -72,7 +72,7 @@ def test_the_switcher_leads_to_the_same_page_in_the_other_language(client, russi
     assert back.find("span", cls="languages__current").text == "Русский"
 
 
-def test_with_one_language_there_is_no_switcher_nor_alternates(client):
+def test_with_one_language_there_is_no_switcher_nor_alternates(client, english_only):
     response = client.get("/")
     assert not page(response).find_all("nav", cls="languages")
     assert hreflangs(response) == {}
@@ -92,6 +92,15 @@ def test_a_page_cached_in_one_language_is_not_served_in_the_other(client, russia
     assert page(client.get("/")).find("html").attrs["lang"] == "en"
     assert page(client.get("/ru/")).find("html").attrs["lang"] == "ru"
     assert page(client.get("/")).find("html").attrs["lang"] == "en"
+
+
+def test_the_site_offers_english_and_russian_unless_told_otherwise(tmp_path):
+    code = "from django.conf import settings; print(','.join(settings.PUBLIC_LANGUAGES))"
+    done = manage(
+        "shell", "-c", code, env={"DEBUG": "1", "PUBLIC_LANGUAGES": None}, tmp_path=tmp_path
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip().splitlines()[-1] == "en,ru"
 
 
 @pytest.mark.parametrize("value", ["en,xx", "ru"])
@@ -130,7 +139,7 @@ def test_a_page_outside_the_public_site_names_no_alternates(client, russian_open
 
 
 def test_the_releases_sitemap_names_each_release_s_translations_and_no_closed_language(
-    client, settings, django_assert_max_num_queries
+    client, settings, english_only, django_assert_max_num_queries
 ):
     from tests.helpers.factories import make_translated_pair
 

@@ -36,11 +36,11 @@ COUNTRIES = ("moldova", "ukraine")
 # term's ancestors and a leaf's children cost nothing. The ceiling is 8 cold.
 BUDGETS = {
     "list": 4,  # versions, menu, releases, terms
-    "home": 4,  # versions, menu, releases, terms
-    "release": 8,  # release, terms, attachments, related, newer, older
+    "home": 5,  # versions, menu, releases, terms, their other languages ("Also in")
+    "release": 8,  # release, terms, attachments, its translations, related, newer and older
     "structure": 6,  # term, children (the departments), releases, terms
     "field-of-work": 5,  # term, releases, terms (a leaf: no children)
-    "country": 6,  # term, chairpersonships, releases, terms
+    "country": 7,  # term, chairpersonships, releases, terms, their other languages
 }
 FINDER_PAGES = {"list", "structure", "field-of-work", "country"}
 

@@ -298,7 +298,7 @@ def test_results_say_in_which_other_languages_a_release_is(
     assert also_in(client.get("/press-releases/"))[english.title] == []
 
 
-def test_with_one_language_open_cards_name_no_other(client, pair):
+def test_with_one_language_open_cards_name_no_other(client, english_only, pair):
     english, _russian = pair
     assert also_in(client.get("/press-releases/")) == {english.title: []}
 
