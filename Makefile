@@ -6,7 +6,7 @@ MANAGE := $(BIN)/python manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run serve messages screenshots test test-sqlite test-postgres test-lane-sqlite test-lane-postgres test-lane-browser lint clean
+.PHONY: run serve worker messages screenshots test test-sqlite test-postgres test-lane-sqlite test-lane-postgres test-lane-browser lint clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -21,7 +21,14 @@ run: $(VENV)/.installed
 	DEBUG=1 $(MANAGE) load_reference_data
 	DEBUG=1 $(MANAGE) import_releases press/sample_pages
 	DEBUG=1 $(MANAGE) ensure_local_admin
+	@# The alerts' worker beside the server (mail lands in var/mail/), stopped with it.
+	DEBUG=1 $(MANAGE) alerts_worker --no-reload --verbosity 0 & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	DEBUG=1 $(MANAGE) runserver $(HOST):$(PORT)
+
+# A worker for the alerts' queue in production (README, "Email alerts"): run one or more.
+worker: $(VENV)/.installed
+	$(MANAGE) alerts_worker --no-reload
 
 serve: $(VENV)/.installed
 	$(MANAGE) collectstatic --noinput --verbosity 0

@@ -5,6 +5,7 @@ With ``DEBUG`` unset these are the production settings: ``SECRET_KEY`` and
 clean. ``make run`` sets ``DEBUG=1`` for local work on the embedded SQLite database.
 """
 
+import datetime as dt
 import os
 from pathlib import Path
 
@@ -55,9 +56,12 @@ INSTALLED_APPS = [
     "django_prose_editor",
     "reversion",
     "mptt",
+    "django_tasks",
+    "django_tasks_db",
     "taxonomy",
     "institutions",
     "press",
+    "alerts",
     "osce_site",  # the backup_site and restore_site commands
 ]
 
@@ -337,3 +341,31 @@ LOGGING = {
     },
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
 }
+
+# Email alerts (alerts/): the site's own address for links in emails, the sender, and the
+# mail server. Under DEBUG with no EMAIL_HOST, mail is written to var/mail/ (one file a
+# message) so that `make run` shows alerts end to end with no mail server.
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000" if DEBUG else "").rstrip("/")
+ALERTS_FROM_EMAIL = os.environ.get("ALERTS_FROM_EMAIL", "OSCE alerts <alerts@osce.example>")
+DEFAULT_FROM_EMAIL = ALERTS_FROM_EMAIL
+SERVER_EMAIL = ALERTS_FROM_EMAIL
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
+EMAIL_TIMEOUT = 20
+if DEBUG and "EMAIL_HOST" not in os.environ:
+    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    EMAIL_FILE_PATH = VAR_DIR / "mail"
+
+# The alerts' worker queue (django-tasks, its database backend: the same database, so
+# nothing more to run or back up; several workers share it, each task taken by one).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+
+# The alerts' lease on a message and the period of their clock (alerts.outbox, tasks), in
+# seconds, where the environment sets them: the tests of real worker processes shorten both.
+if "ALERTS_LEASE_SECONDS" in os.environ:
+    ALERTS_LEASE = dt.timedelta(seconds=float(os.environ["ALERTS_LEASE_SECONDS"]))
+if "ALERTS_TICK_SECONDS" in os.environ:
+    ALERTS_TICK = dt.timedelta(seconds=float(os.environ["ALERTS_TICK_SECONDS"]))

@@ -18,7 +18,11 @@ urlpatterns = [
     # permission on the object.
     path("admin/r/<path:content_type_id>/<path:object_id>/", view_on_site),
     path("admin/", admin.site.urls),
-    *i18n_patterns(path("", include("press.urls")), prefix_default_language=False),
+    *i18n_patterns(
+        path("", include("press.urls")),
+        path("", include("alerts.urls")),
+        prefix_default_language=False,
+    ),
 ]
 if settings.STORAGES["default"]["BACKEND"].endswith(".FileSystemStorage"):
     urlpatterns.insert(1, re_path(r"^media/(?P<path>.*)$", media, name="media"))

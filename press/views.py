@@ -142,6 +142,10 @@ class FinderView(ListView):
     def feed_url(self):
         return reverse(self.feed_url_name, kwargs=self.kwargs)
 
+    def alerts_url(self, query):
+        """The form for email alerts on what the page shows (its filters and search)."""
+        return reverse("alerts:new") + (f"?{query}" if query else "")
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         finder, page = self.finder, context["page_obj"]
@@ -159,6 +163,7 @@ class FinderView(ListView):
             clear_url=self.request.path,
             canonical_query=finder.query_string(page=page.number),
             feed_href=self.feed_url() + (f"?{query}" if query else ""),
+            alerts_href=self.alerts_url(self.finder.query_string(keep_sort=False)),
             prev_query=page.has_previous() and self.step_query(page, page.number - 1, "before"),
             next_query=page.has_next() and self.step_query(page, page.number + 1, "after"),
         )
@@ -344,6 +349,14 @@ class TermDetailView(FinderView):
 
     def feed_url(self):
         return reverse("press:term-feed", args=[self.kind, self.term.slug])
+
+    def alerts_url(self, query):
+        """The term's own filter and the page's: the finder's words for the same releases.
+        A meeting is no finder filter: its page offers its feed only."""
+        facet = self.term_kind.facet
+        if facet == "meeting":
+            return None
+        return super().alerts_url("&".join(filter(None, [f"{facet}={self.term.slug}", query])))
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

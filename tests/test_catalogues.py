@@ -23,7 +23,7 @@ TO_FILL = ("fr", "de", "it", "es")  # listed, not yet translated (README, "Addin
 PLACEHOLDER = re.compile(r"%\([a-z_]+\)[sd]|%[sd]|\{[a-z_]*\}")
 TAG = re.compile(r"</?[a-z]+[^>]*>")
 # What Russian text may hold in Latin letters: these abbreviations, and a date format's letters.
-NOT_ENGLISH = {"RSS", "PDF"}
+NOT_ENGLISH = {"RSS", "PDF", "JSON"}
 LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
 
 

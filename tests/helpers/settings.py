@@ -10,6 +10,7 @@ ROOT = Path(__file__).resolve().parents[2]
 # The least the environment must give the production settings.
 PRODUCTION = {
     "SECRET_KEY": "a-long-production-secret-5d8f7e6a9b0c1d2e3f4a5b6c7d8e9f0a1b2c3d4e5f6a",
+    "SITE_URL": "https://newsroom.example.org",
     "ALLOWED_HOSTS": "newsroom.example.org",
 }
 
