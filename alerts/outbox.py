@@ -33,7 +33,8 @@ RETRY_FIRST = dt.timedelta(seconds=30)  # the first retry's delay, doubled each 
 RETRY_MOST = dt.timedelta(hours=1)
 GIVE_UP_AFTER = 40  # attempts: about a day and a half of a mail server gone
 DIGEST_HOUR = 7  # digests leave at seven in the morning, the organisation's time
-RELEASES_IN_ONE_MAIL = 50  # an alert's mail lists at most this many, then links the rest
+RELEASES_IN_ONE_MAIL = 50
+UNSUBSCRIBABLE = ("alert", "digest")  # an alert's mail lists at most this many, then links the rest
 
 
 def setting(name, default):
@@ -67,7 +68,9 @@ def write(kind, subscriber, *, alert=None, releases=(), **context):
             subject=" ".join(subject.split())[:300],
             text=render_to_string(f"alerts/email/{kind}.txt", context),
             html=render_to_string(f"alerts/email/{kind}.html", context),
-            unsubscribe_url=context.get("unsubscribe_url", ""),
+            # One-click unsubscribing is for the alerts' own mail, not for the answers
+            # to a request (a confirmation has nothing to stop yet).
+            unsubscribe_url=context.get("unsubscribe_url", "") if kind in UNSUBSCRIBABLE else "",
         )
 
 

@@ -98,3 +98,15 @@ def test_nobody_writes_alerts_or_mail_in_the_admin(followed):
         client.post(f"/admin/alerts/message/{message.pk}/delete/", {"post": "yes"}).status_code
         == 403
     )
+
+
+def test_complaints_from_a_mail_provider_suppress_addresses_and_bad_lines_are_refused(followed):
+    from django.core.management import CommandError, call_command
+
+    with pytest.raises(CommandError, match="not-an-address"):
+        call_command("suppress_addresses", "A@example.net", "not-an-address")
+    assert not Subscriber.objects.filter(suppressed_at__isnull=False).exists()
+    call_command("suppress_addresses", "A@example.net", "nobody@example.net")
+    suppressed = Subscriber.objects.get(suppressed_at__isnull=False)
+    assert suppressed.email == "a@example.net"
+    assert suppressed.suppressed_because == Subscriber.Suppression.COMPLAINT

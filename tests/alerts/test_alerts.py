@@ -59,6 +59,7 @@ def test_subscribe_confirm_and_receive_an_immediate_alert(client, smtp, make_rel
     assert page(client.get(response["Location"])).find("h1").text == "Check your inbox"
     confirmation = confirm(client, smtp)
     assert "Moldova" in confirmation["Subject"]
+    assert "List-Unsubscribe" not in confirmation  # nothing to stop yet
     alert = Alert.objects.get()
     assert alert.query == "field=elections&country=moldova"  # the finder's spelling
     assert alert.confirmed_at is not None
