@@ -58,6 +58,9 @@ INSTALLED_APPS = [
     "mptt",
     "django_tasks",
     "django_tasks_db",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "taxonomy",
     "institutions",
     "press",
@@ -369,3 +372,26 @@ if "ALERTS_LEASE_SECONDS" in os.environ:
     ALERTS_LEASE = dt.timedelta(seconds=float(os.environ["ALERTS_LEASE_SECONDS"]))
 if "ALERTS_TICK_SECONDS" in os.environ:
     ALERTS_TICK = dt.timedelta(seconds=float(os.environ["ALERTS_TICK_SECONDS"]))
+
+# The open-data API (api/, README "For API users"): read-only JSON, open to every site.
+API_REQUESTS_PER_MINUTE = int(os.environ.get("API_REQUESTS_PER_MINUTE", "120"))
+REST_FRAMEWORK = {
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [],
+    "DEFAULT_AUTHENTICATION_CLASSES": [],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "UNAUTHENTICATED_USER": None,
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "api.http.errors_as_json",
+    "URL_FORMAT_OVERRIDE": None,  # ?format= is the export's own parameter
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "OSCE Newsroom open-data API",
+    "DESCRIPTION": "Press releases, news and statements, and the reference data, read-only.",
+    "VERSION": "1",
+    "OAS_VERSION": "3.1.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+}

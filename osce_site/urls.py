@@ -18,6 +18,7 @@ urlpatterns = [
     # permission on the object.
     path("admin/r/<path:content_type_id>/<path:object_id>/", view_on_site),
     path("admin/", admin.site.urls),
+    path("api/v1/", include("api.urls")),
     *i18n_patterns(
         path("", include("press.urls")),
         path("", include("alerts.urls")),

@@ -452,7 +452,10 @@ class Finder:
 
     def page_ids(self, number, size):
         """The ids of page ``number`` (from 1) of ``size`` releases, in the chosen sort."""
-        offset = (number - 1) * size
+        return self.ids_from((number - 1) * size, size)
+
+    def ids_from(self, offset, size):
+        """``size`` ids from ``offset`` on, in the chosen sort."""
         answer = self.answer
         if self.sort == "oldest":
             return answer.oldest(offset, size)
