@@ -15,6 +15,16 @@ from .describe import describe
 from .models import Alert, Message, Subscriber
 
 
+def counted_column(name, description):
+    """A column showing the count annotated as ``n_<name>``, sortable by it."""
+
+    @admin.display(description=description, ordering=f"n_{name}")
+    def column(self, alert):
+        return getattr(alert, f"n_{name}")
+
+    return column
+
+
 class ReadOnly:
     """Alerts are the subscribers' own: the admin reads them, it does not write them."""
 
@@ -68,25 +78,11 @@ class AlertAdmin(ReadOnly, admin.ModelAdmin):
     def search(self, alert):
         return describe(alert.query, alert.language)
 
-    @admin.display(description="followers", ordering="n_followers")
-    def followers(self, alert):
-        return alert.n_followers
-
-    @admin.display(description="immediately")
-    def immediately(self, alert):
-        return alert.n_immediately
-
-    @admin.display(description="daily")
-    def daily(self, alert):
-        return alert.n_daily
-
-    @admin.display(description="weekly")
-    def weekly(self, alert):
-        return alert.n_weekly
-
-    @admin.display(description="emails sent")
-    def sent(self, alert):
-        return alert.n_sent
+    followers = counted_column("followers", "followers")
+    immediately = counted_column("immediately", "immediately")
+    daily = counted_column("daily", "daily")
+    weekly = counted_column("weekly", "weekly")
+    sent = counted_column("sent", "emails sent")
 
     def get_fields(self, request, obj=None):
         return ["query", "language", "frequency", "created_at"]  # never the subscriber

@@ -68,7 +68,15 @@ def new(request):
     if _limited("client", client_address(request) or "-", PER_CLIENT) or _limited(
         "address", address, PER_ADDRESS
     ):
-        response = render(request, "alerts/limited.html", context, status=429)
+        response = notice(
+            request,
+            gettext("Too many requests"),
+            gettext(
+                "This address, or this connection, has asked for many alerts in the last "
+                "hour. Please try again in an hour."
+            ),
+            status=429,
+        )
         response["Retry-After"] = str(HOUR)
         return response
     subscribe(address, query, language, form.cleaned_data["frequency"])
@@ -102,7 +110,14 @@ def subscribe(address, query, language, frequency):
 
 @never_cache
 def sent(request):
-    return render(request, "alerts/sent.html")
+    return notice(
+        request,
+        gettext("Check your inbox"),
+        gettext(
+            "We have sent an email to the address you gave. Follow its link to start your "
+            "alert; the link works for 7 days. If no email arrives, look in your spam folder."
+        ),
+    )
 
 
 @never_cache
@@ -140,9 +155,9 @@ def unsubscribe(request, token):
     if request.method == "POST":
         if alert is not None:
             alert.delete()
-        return render(request, "alerts/unsubscribed.html")
+        return stopped(request)
     if alert is None:
-        return render(request, "alerts/unsubscribed.html")
+        return stopped(request)
     return render(
         request,
         "alerts/unsubscribe.html",
@@ -162,7 +177,11 @@ def manage(request, token):
         action = request.POST.get("action")
         if action == "erase":
             subscriber.delete()  # alerts, deliveries and messages with it
-            return render(request, "alerts/erased.html")
+            return notice(
+                request,
+                gettext("Everything erased"),
+                gettext("Your address, its alerts and the record of what we sent it are deleted."),
+            )
         form = FrequencyForm(request.POST)
         if not form.is_valid() or action not in ("frequency", "end"):
             return HttpResponseBadRequest(gettext("That change could not be read."))
@@ -230,6 +249,17 @@ def data(request, token):
     )
     response["Content-Disposition"] = 'attachment; filename="osce-alerts.json"'
     return response
+
+
+def notice(request, heading, text, status=200):
+    """A page that says one thing: a heading and a sentence."""
+    return render(request, "alerts/notice.html", {"heading": heading, "text": text}, status=status)
+
+
+def stopped(request):
+    return notice(
+        request, gettext("Alert stopped"), gettext("You will get no more emails from this alert.")
+    )
 
 
 def _alert(pk):

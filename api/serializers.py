@@ -20,6 +20,16 @@ class TermSerializer(serializers.Serializer):
         return absolute(self.context["request"], term.get_absolute_url())
 
 
+def terms_of(relation):
+    """A field's method giving the release's terms through ``relation``."""
+
+    @extend_schema_field(TermSerializer(many=True))
+    def terms(self, release):
+        return TermSerializer(release.terms[relation], many=True, context=self.context).data
+
+    return terms
+
+
 class PlaceSerializer(serializers.Serializer):
     slug = serializers.SlugField()
     name = serializers.CharField(source="local_name")
@@ -65,13 +75,9 @@ class ReleaseSerializer(serializers.Serializer):
             return None
         return {"slug": place.slug, "name": place.local_name, "country": None}
 
-    @extend_schema_field(TermSerializer(many=True))
-    def get_sources(self, release):
-        return TermSerializer(release.terms["sources"], many=True, context=self.context).data
+    get_sources = terms_of("sources")
 
-    @extend_schema_field(TermSerializer(many=True))
-    def get_fields_of_work(self, release):
-        return TermSerializer(release.terms["fields_of_work"], many=True, context=self.context).data
+    get_fields_of_work = terms_of("fields_of_work")
 
     @extend_schema_field(TranslationSerializer(many=True))
     def get_translations(self, release):
@@ -87,13 +93,9 @@ class ReleaseDetailSerializer(ReleaseSerializer):
     countries = serializers.SerializerMethodField()
     meetings = serializers.SerializerMethodField()
 
-    @extend_schema_field(TermSerializer(many=True))
-    def get_countries(self, release):
-        return TermSerializer(release.terms["countries"], many=True, context=self.context).data
+    get_countries = terms_of("countries")
 
-    @extend_schema_field(TermSerializer(many=True))
-    def get_meetings(self, release):
-        return TermSerializer(release.terms["meetings"], many=True, context=self.context).data
+    get_meetings = terms_of("meetings")
 
 
 class FacetOptionSerializer(serializers.Serializer):
@@ -125,7 +127,12 @@ class TreeNodeSerializer(serializers.Serializer):
     name = serializers.CharField()
     description = serializers.CharField()
     url = serializers.URLField()
-    children = serializers.ListField(child=serializers.DictField())
+
+    def get_fields(self):
+        """``children``: nodes like this one (the schema's component refers to itself)."""
+        fields = super().get_fields()
+        fields["children"] = type(self)(many=True)
+        return fields
 
 
 class StructureNodeSerializer(TreeNodeSerializer):
