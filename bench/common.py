@@ -37,8 +37,9 @@ def setup_site():
 
 
 def ensure_releases(count, *, vacuum=False):
-    """At least ``count`` demo releases (seed 1), then fresh planner statistics on
-    PostgreSQL; ``vacuum`` also marks the table visible, as autovacuum would in time."""
+    """At least ``count`` demo releases (seed 1; their translations on top), then fresh
+    planner statistics on PostgreSQL; ``vacuum`` also marks the table visible, as
+    autovacuum would in time."""
     import io
 
     from django.core.management import call_command
@@ -46,7 +47,7 @@ def ensure_releases(count, *, vacuum=False):
 
     from press.models import Release
 
-    missing = count - Release.objects.count()
+    missing = count - Release.objects.filter(translation_of=None).count()
     if missing > 0:
         call_command("generate_demo_releases", count=missing, seed=1, stdout=io.StringIO())
     if connection.vendor == "postgresql":

@@ -2,6 +2,7 @@
 
 Usage:
     scripts/with-postgres .venv/bin/python bench/longtail.py [--count 100000] [--tail 5000]
+        [--language ru] [--public-languages en,ru]
 
 Starts what ``make serve`` runs (gunicorn with the production settings, a private Redis as
 the shared cache, ``--workers`` workers) on a PostgreSQL database with ``--count`` demo
@@ -14,6 +15,11 @@ same run:
 - a mix: 90% popular pages (warmed first), 10% combinations never asked before;
 - single finder pages rendered with nothing cached (the cache flushed before each);
 - relevance-sorted searches, uncached.
+
+``--language`` picks whose pages are asked: ``ru`` asks ``/ru/press-releases/…`` with search
+words from the Russian releases' titles. The site opens the languages of its own
+``PUBLIC_LANGUAGES`` (English and Russian by default); ``--public-languages`` sets others
+(``en`` for an English-only site).
 
 Everything is asked with wrk at 16 connections: ``/healthz`` for ``--duration`` seconds
 (2 threads); the tail and the mix through ``bench/longtail.lua``, which asks each path of a
@@ -53,14 +59,17 @@ from serve import (
 
 LUA = Path(__file__).resolve().parent / "longtail.lua"
 
+# Run with LANGUAGE set before it: the search words are that language's.
 TERMS_CODE = """
 import json, random
 from institutions.models import Structure
 from press.models import Release
 from taxonomy.models import Country, FieldOfWork
-titles = list(Release.objects.published().order_by("pk").values_list("title", flat=True)[:400])
-words = sorted({w.strip(",.:;()").lower() for t in titles for w in t.split() if len(w) > 5})
+listed = Release.objects.published().filter(language=LANGUAGE)
+titles = list(listed.order_by("pk").values_list("title", flat=True)[:400])
+words = sorted({w.strip(",.:;()«»").lower() for t in titles for w in t.split() if len(w) > 5})
 print(json.dumps({
+    "published": listed.count(),
     "field": list(FieldOfWork.objects.values_list("slug", flat=True)),
     "country": list(Country.objects.values_list("slug", flat=True)),
     "source": list(Structure.objects.values_list("slug", flat=True)),
@@ -70,8 +79,9 @@ print(json.dumps({
 """
 
 
-def combinations(terms, count, seed, avoid=()):
-    """``count`` distinct finder addresses of the kinds a long tail is made of."""
+def combinations(terms, count, seed, avoid=(), prefix=""):
+    """``count`` distinct finder addresses of the kinds a long tail is made of, under the
+    language ``prefix`` ("/ru")."""
     chooser = random.Random(seed)
 
     def dates():
@@ -95,7 +105,7 @@ def combinations(terms, count, seed, avoid=()):
     found, seen = [], set(avoid)
     while len(found) < count:
         pairs = chooser.choice(kinds)()
-        path = "/press-releases/?" + urlencode(sorted(pairs))
+        path = f"{prefix}/press-releases/?" + urlencode(sorted(pairs))
         if path not in seen:
             seen.add(path)
             found.append(path)
@@ -201,6 +211,11 @@ def main():
     parser.add_argument("--skip-generate", action="store_true", help="use the releases there")
     parser.add_argument("--skip-tail", action="store_true", help="single renders only")
     parser.add_argument("--limit", type=int, default=600, help="seconds a list may take")
+    parser.add_argument("--language", default="en", help="whose finder pages to ask (ru: /ru/…)")
+    parser.add_argument(
+        "--public-languages",
+        help="the site's PUBLIC_LANGUAGES (default: its own, or the environment's)",
+    )
     parser.add_argument(
         "--against",
         type=float,
@@ -210,21 +225,32 @@ def main():
     args = parser.parse_args()
     args.threads, args.timeout = 2, 30
     require_stack("bench/longtail.py")
+    prefix = "" if args.language == "en" else f"/{args.language}"
 
     with Workspace("osce-longtail-") as workspace:
         folder, redis = workspace.folder, workspace.redis
         env = production_env(folder / "var", redis.url)
+        if args.public_languages:
+            env["PUBLIC_LANGUAGES"] = args.public_languages
+        public = env.get("PUBLIC_LANGUAGES", "the site's default")
         start = time.perf_counter()
         published, total, pg_version, _slug = prepare_data(env, args, secrets.token_urlsafe(16))
         print(f"prepared in {time.perf_counter() - start:.0f} s (generation included)")
-        terms = json.loads(django_value(env, TERMS_CODE))
-        tail = combinations(terms, args.tail, args.seed)
-        fresh = combinations(terms, 2000, args.seed + 1, avoid=tail)
-        popular = ["/press-releases/", *fresh[:49]]
+        terms = json.loads(django_value(env, f"LANGUAGE = {args.language!r}\n{TERMS_CODE}"))
+        tail = combinations(terms, args.tail, args.seed, prefix=prefix)
+        fresh = combinations(terms, 2000, args.seed + 1, avoid=tail, prefix=prefix)
+        popular = [f"{prefix}/press-releases/", *fresh[:49]]
         news = fresh[49:]
-        cold = combinations(terms, args.samples, args.seed + 2, avoid=[*tail, *fresh])
+        cold = combinations(
+            terms, args.samples, args.seed + 2, avoid=[*tail, *fresh], prefix=prefix
+        )
         print(f"machine: {machine()}; PostgreSQL {pg_version}")
         print(f"releases: {int(total):,} ({int(published):,} published); workers {args.workers}")
+        print(
+            f"asking {prefix or '/'}… pages ({terms['published']:,} published releases in "
+            f"{args.language!r}); PUBLIC_LANGUAGES={public}; search words like "
+            f"{', '.join(terms['words'][:3])}"
+        )
 
         server = Server(env, args.workers, folder / "gunicorn.log")
 
@@ -238,7 +264,7 @@ def main():
         try:
             script = folder / "done.lua"
             script.write_text(DONE_LUA)
-            for path in ("/healthz", "/press-releases/"):  # each worker's first requests
+            for path in ("/healthz", f"{prefix}/press-releases/"):  # each worker's first requests
                 get(server.port, path)
             quiet()
             health = run_wrk(args, script, f"http://127.0.0.1:{server.port}/healthz")
@@ -282,7 +308,7 @@ def main():
             ok &= verdict("single page, not cached, median at most 25 ms", medians[False] <= 25)
 
             searches = [
-                "/press-releases/?" + urlencode({"q": word, "sort": "relevance"})
+                f"{prefix}/press-releases/?" + urlencode({"q": word, "sort": "relevance"})
                 for word in terms["words"][: args.samples // 4]
             ]
             median, p90 = single_renders(server.port, redis, searches, flush=False)

@@ -199,7 +199,11 @@ def prepare_data(env, args, password):
     manage(env, "migrate", "--noinput", "--verbosity", "0")
     manage(env, "load_reference_data")
     have = int(
-        django_value(env, "from press.models import Release; print(Release.objects.count())")
+        django_value(
+            env,
+            "from press.models import Release\n"
+            "print(Release.objects.filter(translation_of=None).count())",
+        )
     )
     missing = args.count - have
     if args.skip_generate:

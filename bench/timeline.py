@@ -26,13 +26,14 @@ SEED = 7
 
 
 def ensure_demo(count):
-    """At least ``count`` releases, the missing ones generated with seed 7."""
+    """At least ``count`` releases (translations on top), the missing ones generated with
+    seed 7."""
     from django.core.management import call_command
     from django.db import connection
 
     from press.models import Release
 
-    missing = count - Release.objects.count()
+    missing = count - Release.objects.filter(translation_of=None).count()
     if missing > 0:
         call_command("generate_demo_releases", count=missing, seed=SEED, stdout=io.StringIO())
     if connection.vendor == "postgresql":

@@ -583,6 +583,11 @@ class DemoRelease:
     fields_of_work: list
     countries: list
     base_slug: str = field(repr=False, default="")
+    # The country it is about (a field operation's host, else the first related country, or
+    # a place's away from the source's home), if any: what a translation's text names.
+    about: Country | None = field(repr=False, default=None)
+    # Its translations, each a DemoRelease of its own (demo_translations adds them).
+    translations: list = field(repr=False, default_factory=list)
 
 
 def random_day(rng, until):
@@ -729,7 +734,9 @@ def build_release(rng, catalogue, until):
         body=body,
         import_key=None,
     )
-    return DemoRelease(release, sources, fields, countries, base_slug=release.slug)
+    return DemoRelease(
+        release, sources, fields, countries, base_slug=release.slug, about=where_country
+    )
 
 
 def _slug_stem(title):

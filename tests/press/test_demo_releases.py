@@ -1,8 +1,10 @@
-"""generate_demo_releases: N plausible releases over the reference data, the same ones for
-the same seed, written in a number of queries that grows with the batches, not the releases.
+"""generate_demo_releases: N plausible releases over the reference data, a share of them
+with translations, the same ones for the same seed, written in a number of queries that grows
+with the batches, not the releases.
 
-The command runs through ``call_command``; the generator in :mod:`press.demo` is also
-checked on its own, since it is pure.
+The command runs through ``call_command``; the generators in
+:mod:`press.management.demo_releases` and :mod:`press.management.demo_translations` are also
+checked on their own, since they are pure.
 """
 
 import datetime as dt
@@ -20,20 +22,22 @@ from django.utils.html import escape
 
 from institutions.models import Structure
 from press.management import demo_releases as demo
+from press.management import demo_translations
 from press.management.commands import generate_demo_releases
 from press.models import Release
 from press.search import RANK_INDEX, ranks_by_index
-from taxonomy.models import FieldOfWork
+from taxonomy.models import Country, FieldOfWork, Place
+from tests.helpers.pages import card_titles
 
 pytestmark = pytest.mark.django_db
 
 UNTIL = dt.date(2025, 6, 30)
 
 
-def run(count, seed=1, batch_size=None, until=UNTIL):
+def run(count, seed=1, batch_size=None, until=UNTIL, options=()):
     """Run the command; return its output."""
     out = io.StringIO()
-    args = ["--count", str(count), "--seed", str(seed), "--until", until.isoformat()]
+    args = ["--count", str(count), "--seed", str(seed), "--until", until.isoformat(), *options]
     if batch_size:
         args += ["--batch-size", str(batch_size)]
     call_command("generate_demo_releases", *args, stdout=out)
@@ -48,7 +52,7 @@ def queries(count, seed, batch_size):
 
 def snapshot():
     """Every release with its relations, by the terms' slugs, in the order they were made."""
-    releases = Release.objects.order_by("pk").select_related("place")
+    releases = Release.objects.order_by("pk").select_related("place", "translation_of")
     releases = releases.prefetch_related("sources", "fields_of_work", "countries")
     return [
         (
@@ -62,24 +66,47 @@ def snapshot():
             [s.slug for s in r.sources.all()],
             sorted(f.slug for f in r.fields_of_work.all()),
             sorted(c.slug for c in r.countries.all()),
+            r.language,
+            r.translation_of.slug if r.translation_of else None,
+            r.needs_update,
         )
         for r in releases
     ]
 
 
 def generated(seed, count, until=UNTIL):
-    """What the pure generator makes, without writing anything."""
+    """What the pure generator makes (English only), without writing anything."""
     releases = demo.generate(demo.Catalogue.load(), seed, until)
     return [next(releases) for _ in range(count)]
+
+
+def translated(seed, count, until=UNTIL, **shares):
+    """What the command makes: the releases with their translations, nothing written."""
+    catalogue = demo.Catalogue.load()
+    releases = demo.generate(catalogue, seed, until)
+    items = demo_translations.translated(releases, catalogue, seed, **shares)
+    return [next(items) for _ in range(count)]
+
+
+def in_order_written(items):
+    """One batch's releases in the order the command writes them: the originals, then their
+    translations."""
+    return [*items, *(copy for item in items for copy in item.translations)]
+
+
+def originals():
+    return Release.objects.filter(translation_of=None)
 
 
 def test_creates_exactly_count_releases_published_or_draft():
     out = run(120)
 
-    assert Release.objects.count() == 120
+    assert originals().count() == 120
     assert set(Release.objects.values_list("status", flat=True)) <= {"published", "draft"}
-    assert Release.objects.filter(status="published").count() > 100
+    assert originals().filter(status="published").count() > 100
     assert "Added 120 demo releases" in out
+    copies = Release.objects.exclude(translation_of=None).count()
+    assert f"and {copies} translations of them" in out
     assert "releases/s" in out
 
 
@@ -87,11 +114,12 @@ def test_every_release_is_complete_and_plausible():
     run(200, seed=4)
 
     releases = list(
-        Release.objects.select_related("place").prefetch_related(
-            "sources", "fields_of_work", "countries"
-        )
+        originals()
+        .select_related("place")
+        .prefetch_related("sources", "fields_of_work", "countries")
     )
     assert len(releases) == 200
+    assert {r.language for r in releases} == {"en"}
     assert len({r.slug for r in releases}) == 200
     oldest = UNTIL - dt.timedelta(days=int(20 * 365.25))
     for release in releases:
@@ -145,7 +173,8 @@ def test_what_is_stored_is_what_the_generator_made():
     """Every column and link arrives as made (on PostgreSQL through COPY, whose text format
     escapes the body's line breaks)."""
     run(60, seed=11)
-    made = generated(11, 60)
+    made = in_order_written(translated(11, 60))
+    assert len(made) > 70  # translations among them
 
     stored = snapshot()
     assert [row[:7] for row in stored] == [
@@ -157,6 +186,9 @@ def test_what_is_stored_is_what_the_generator_made():
             sorted(s.slug for s in item.sources),
             sorted(f.slug for f in item.fields_of_work),
             sorted(c.slug for c in item.countries),
+            item.release.language,
+            item.release.translation_of.slug if item.release.translation_of else None,
+            item.release.needs_update,
         )
         for item in made
     ]
@@ -194,7 +226,7 @@ def test_without_a_seed_one_is_drawn_and_printed_so_the_run_can_be_repeated():
 
     seed = int(re.search(r"with seed (\d+)", out.getvalue())[1])
     titles = list(Release.objects.order_by("pk").values_list("title", flat=True))
-    assert titles == [i.release.title for i in generated(seed, 30)]
+    assert titles == [i.release.title for i in in_order_written(translated(seed, 30))]
 
 
 def test_different_seeds_give_different_releases():
@@ -211,7 +243,8 @@ def test_running_twice_adds_as_many_again_without_slug_clashes():
     run(60, seed=3)
 
     slugs = list(Release.objects.values_list("slug", flat=True))
-    assert len(slugs) == len(set(slugs)) == 120
+    assert len(slugs) == len(set(slugs)) == 2 * len(first)
+    assert originals().count() == 120
     # The same seed makes the same slugs, which are taken: each gets a number instead.
     assert {f"{slug}-2" for slug in first} == set(slugs) - first
 
@@ -254,14 +287,15 @@ def test_queries_grow_only_with_the_number_of_batches():
     assert one_batch <= 13  # and the catalogue, the transaction, the page-cache bump
 
 
-def test_the_public_list_answers_after_a_run(client):
+def test_the_public_list_answers_after_a_run_in_each_language(client, russian_open):
     run(100, seed=8)
-    newest = Release.objects.published().newest_first().first()
+    for prefix, language in [("", "en"), ("/ru", "ru")]:
+        newest = Release.objects.published().in_language(language).newest_first().first()
 
-    response = client.get("/press-releases/")
+        response = client.get(f"{prefix}/press-releases/")
 
-    assert response.status_code == 200
-    assert escape(newest.title) in response.content.decode()
+        assert response.status_code == 200
+        assert escape(newest.title) in response.content.decode()
 
 
 def test_the_mix_looks_like_a_newsroom():
@@ -297,6 +331,157 @@ def test_the_generator_names_only_terms_of_the_reference_data():
     for table in (demo.TOPICS, demo.AUDIENCES, demo.FIELD_WEIGHTS, demo.PARTNERS):
         assert set(table) <= fields
     assert {slug for slugs in demo.SOURCE_FIELDS.values() for slug in slugs} <= fields
+
+
+def test_the_russian_text_names_every_term_of_the_reference_data_and_no_other():
+    """Every country, place and issuing structure has its Russian name, so no Russian
+    release says "Vienna"; every field of work its topics."""
+    ru = demo_translations
+    groups = [Structure.Kind.GROUP, Structure.Kind.CLOSED_GROUP]
+    structures = set(Structure.objects.exclude(kind__in=groups).values_list("slug", flat=True))
+    fields = set(FieldOfWork.objects.values_list("slug", flat=True))
+
+    assert set(ru.RU_SOURCES) == structures
+    assert set(ru.RU_FULL_NAMES) | set(ru.RU_REGIONS) <= structures
+    assert set(ru.RU_COUNTRIES) == set(Country.objects.values_list("name", flat=True))
+    assert set(ru.RU_PLACES) == set(Place.objects.values_list("name", flat=True))
+    assert set(ru.RU_TOPICS) == set(ru.RU_AUDIENCES) == fields
+    assert set(ru.RU_PARTNERS) <= fields
+    for text in ru.OTHER_TEXT.values():
+        assert set(text["topics"]) <= fields
+
+
+def test_about_a_third_have_a_russian_translation_and_a_few_another_language():
+    items = translated(13, 3000)
+    languages = Counter(copy.release.language for i in items for copy in i.translations)
+
+    assert 0.30 < languages["ru"] / 3000 < 0.36
+    others = sum(languages[code] for code in ("fr", "de", "es", "it"))
+    assert 0.015 < others / 3000 < 0.04
+    assert set(languages) == {"ru", "fr", "de", "es", "it"}
+    assert all(
+        len({c.release.language for c in i.translations}) == len(i.translations) for i in items
+    )
+
+
+def test_the_shares_of_translations_leave_the_english_releases_as_they_were():
+    """The translations are drawn apart from the releases: the same seed gives the same
+    English releases, with a third translated, all, or none."""
+
+    def english(items):
+        return [(i.release.title, i.release.slug, i.release.body) for i in items]
+
+    plain = generated(5, 200)
+    for shares in [{}, {"russian": 1, "others": 0}, {"russian": 0, "others": 0}]:
+        items = translated(5, 200, **shares)
+        assert english(items) == english(plain)
+    assert not any(i.translations for i in translated(5, 200, russian=0, others=0))
+    assert all(
+        [c.release.language for c in i.translations] == ["ru"]
+        for i in translated(5, 200, russian=1, others=0)
+    )
+    assert english(translated(5, 200)) == english(plain)
+    one = [c.release.body for i in translated(5, 200) for c in i.translations]
+    two = [c.release.body for i in translated(5, 200) for c in i.translations]
+    assert one == two
+
+
+def test_the_russian_text_is_russian_in_the_organisation_s_words():
+    russian = [c.release for i in translated(21, 3000) for c in i.translations]
+    russian = [r for r in russian if r.language == "ru"]
+    text = "\n".join(f"{r.title}\n{r.body}" for r in russian)
+
+    for release in russian:
+        assert re.search("[а-яА-Я]", release.title), release.title
+        assert not re.search("[a-zA-Z]", release.title), release.title
+        assert "ОБСЕ" in f"{release.title}{release.body}"
+        assert re.fullmatch(r"[a-z0-9-]+", release.slug), release.slug
+        assert release.lead == ""  # as its original's
+    # A word in several of its forms, for Russian stemming to join.
+    for form in ["выборы", "выборов", "выборах", "наблюдателей", "наблюдатели"]:
+        assert re.search(rf"\b{form}\b", text, re.IGNORECASE), form
+    assert "Бюро ОБСЕ по демократическим институтам и правам человека" in text
+
+
+def test_a_translation_shares_its_group_s_date_type_place_and_terms():
+    run(150, seed=2)
+
+    def terms(release):
+        return (
+            {s.pk for s in release.sources.all()},
+            {f.pk for f in release.fields_of_work.all()},
+            {c.pk for c in release.countries.all()},
+        )
+
+    copies = list(Release.objects.exclude(translation_of=None).select_related("translation_of"))
+    assert 40 < sum(c.language == "ru" for c in copies) < 65
+    for copy in copies:
+        original = copy.translation_of
+        assert original.translation_of_id is None
+        assert original.language == "en"
+        assert copy.language in {"ru", "fr", "de", "es", "it"}
+        assert (copy.published_at, copy.type, copy.place_id) == (
+            original.published_at,
+            original.type,
+            original.place_id,
+        )
+        assert terms(copy) == terms(original)
+        assert copy.title != original.title
+        assert copy.slug != original.slug
+        if original.status == Release.Status.DRAFT:
+            assert copy.status == Release.Status.DRAFT
+    assert Release.objects.published().filter(language="ru").exists()
+
+
+@pytest.mark.parametrize(
+    ("options", "languages"),
+    [
+        (["--translated", "0", "--other-languages", "0"], set()),
+        (["--translated", "1", "--other-languages", "0"], {"ru"}),
+    ],
+)
+def test_the_shares_of_translations_are_options(options, languages):
+    out = run(40, seed=3, options=options)
+
+    copies = Release.objects.exclude(translation_of=None)
+    assert set(copies.values_list("language", flat=True)) == languages
+    assert copies.count() == (40 if languages else 0)
+    assert originals().count() == 40
+    assert f"and {copies.count()} translations" in out
+
+
+@pytest.mark.parametrize("share", ["1.5", "-0.1", "a third"])
+def test_a_share_that_is_not_between_0_and_1_is_refused(share):
+    with pytest.raises(CommandError, match="translated"):
+        run(10, options=["--translated", share])
+
+
+@pytest.mark.postgres
+def test_a_russian_search_finds_a_generated_translation_by_another_form_of_its_words(
+    client, russian_open
+):
+    """On /ru/, "выборах" finds a generated Russian release that says only "выборы" or
+    "выборов": its vector was built with Russian stemming, through COPY as through a save."""
+    if connection.vendor != "postgresql":
+        pytest.skip("stemming is PostgreSQL's")
+    run(200, seed=6)
+    candidates = [
+        r
+        for r in Release.objects.published().filter(language="ru")
+        if "выбор" in (r.title + r.body).lower() and "выборах" not in (r.title + r.body).lower()
+    ]
+    assert candidates
+    release = candidates[0]
+    day = timezone.localdate(release.published_at).isoformat()
+    asked = {"q": "выборах", "date_from": day, "date_to": day}
+
+    assert release.title in card_titles(client.get("/ru/press-releases/", asked))
+    assert release.title not in card_titles(client.get("/press-releases/", asked))
+    english = release.translation_of
+    if english.is_published():  # the English page lists the original, not its translation
+        assert english.title in card_titles(
+            client.get("/press-releases/", {"date_from": day, "date_to": day})
+        )
 
 
 def test_without_reference_data_it_says_what_to_load():
@@ -336,4 +521,4 @@ def test_a_large_run_builds_the_search_indexes_again_at_its_end(monkeypatch):
     assert "building the search indexes again" in out
     assert search_indexes() == before
     assert not Release.objects.filter(search_vector=None).exists()
-    assert Release.objects.count() == 12
+    assert originals().count() == 12

@@ -1,8 +1,8 @@
 """Every filter and sort of the finder is served by an index at archive scale (PostgreSQL).
 
-The plans are read with EXPLAIN over 100,000 demo releases, after ANALYZE, as the
-production database would plan them: the first page of any filter walks an index and
-never reads the whole release table.
+The plans are read with EXPLAIN over 100,000 demo releases (and their translations, about
+36,000 more), after ANALYZE, as the production database would plan them: the first page of
+any filter walks an index and never reads the whole release table.
 """
 
 import os
@@ -63,7 +63,8 @@ def plan(query):
 
 
 def test_every_finder_query_uses_an_index_at_100000_releases(archive, capsys):
-    assert Release.objects.count() == ARCHIVE
+    assert Release.objects.filter(translation_of=None).count() == ARCHIVE
+    assert Release.objects.filter(language="ru").count() > ARCHIVE / 4
     plans = {name: plan(query) for name, query in QUERIES.items()}
     with capsys.disabled():
         for name, text in plans.items():

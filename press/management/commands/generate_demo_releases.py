@@ -1,26 +1,30 @@
 """Fill the database with realistic demo releases, to try the site or measure it at scale.
 
 The releases are made by :mod:`press.management.demo_releases` from the reference data and
-a seed (the same seed gives the same releases), then written in batches with
-``bulk_create`` (on PostgreSQL with ``COPY``, which skips building and parsing one long
-INSERT per batch): the number of queries depends on the number of batches, never on a query
-per release, so 100,000 releases take well under a minute. The whole run is one transaction:
-all the releases or none. On PostgreSQL a large run sets the text-search indexes aside (GIN,
-and RUM where it is installed) and builds them again at the end from their own definitions:
-kept up row by row, they would make the run several times longer.
+a seed (the same seed gives the same releases), a share of them with translations
+(:mod:`press.management.demo_translations`: about a third in Russian, a few in French,
+German, Spanish or Italian, each a release of its own in its group), then written in
+batches with ``bulk_create`` (on PostgreSQL with ``COPY``, which skips building and parsing
+one long INSERT per batch): the number of queries depends on the number of batches, never
+on a query per release, so 100,000 releases and their translations take about a minute.
+The whole run is one transaction: all the releases or none. On PostgreSQL a large run sets
+the text-search indexes aside (GIN, and RUM where it is installed) and builds them again at
+the end from their own definitions: kept up row by row, they would make the run several
+times longer.
 """
 
 import datetime as dt
 import io
 import random
 import time
+from collections import Counter
 from itertools import islice
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 from django.utils import timezone
 
-from press.management import demo_releases
+from press.management import demo_releases, demo_translations
 from press.models import Release
 
 # Slugs are checked against the database this many at a time: below SQLite's oldest limit
@@ -42,6 +46,16 @@ def positive(text):
 positive.__name__ = "positive whole number"
 
 
+def share(text):
+    value = float(text)
+    if not 0 <= value <= 1:
+        raise ValueError(text)
+    return value
+
+
+share.__name__ = "share between 0 and 1"
+
+
 def existing_slugs(slugs):
     """Which of ``slugs`` releases already have: one query per ``SLUG_CHECK_CHUNK``."""
     found = set()
@@ -54,8 +68,9 @@ def existing_slugs(slugs):
 class Command(BaseCommand):
     help = (
         "Add COUNT realistic releases (dates over the last 20 years, sources, places, fields "
-        "of work and related countries from the reference data). The same --seed gives the "
-        "same releases."
+        "of work and related countries from the reference data), a share of them with a "
+        "Russian translation and a few with a French, German, Spanish or Italian one (on top "
+        "of COUNT). The same --seed gives the same releases."
     )
 
     def add_arguments(self, parser):
@@ -78,8 +93,32 @@ class Command(BaseCommand):
             type=dt.date.fromisoformat,
             help="The newest date a release may have, YYYY-MM-DD (default yesterday).",
         )
+        parser.add_argument(
+            "--translated",
+            type=share,
+            default=demo_translations.RUSSIAN_SHARE,
+            help="The share of releases with a Russian translation, 0 to 1 (default "
+            f"{demo_translations.RUSSIAN_SHARE}).",
+        )
+        parser.add_argument(
+            "--other-languages",
+            type=share,
+            default=demo_translations.OTHER_SHARE,
+            help="The share of releases translated into French, German, Spanish or Italian, 0 "
+            f"to 1 (default {demo_translations.OTHER_SHARE}).",
+        )
 
-    def handle(self, *args, count, seed=None, batch_size=2000, until=None, **options):
+    def handle(
+        self,
+        *args,
+        count,
+        seed=None,
+        batch_size=2000,
+        until=None,
+        translated=demo_translations.RUSSIAN_SHARE,
+        other_languages=demo_translations.OTHER_SHARE,
+        **options,
+    ):
         if seed is None:
             seed = random.SystemRandom().randrange(1_000_000)
         until = until or timezone.localdate() - dt.timedelta(days=1)
@@ -89,8 +128,14 @@ class Command(BaseCommand):
         except demo_releases.MissingReferenceData as error:
             raise CommandError(f"Cannot make demo releases: {error}.") from None
 
-        releases = demo_releases.generate(catalogue, seed, until)
-        seen, done, drafts = set(), 0, 0
+        releases = demo_translations.translated(
+            demo_releases.generate(catalogue, seed, until),
+            catalogue,
+            seed,
+            russian=translated,
+            others=other_languages,
+        )
+        seen, done, drafts, languages = set(), 0, 0, Counter()
         rebuild = count >= REBUILD_SEARCH_INDEXES_FROM and connection.vendor == "postgresql"
         with transaction.atomic():
             # The table is locked until the end: a tool for demos and benchmarks.
@@ -100,6 +145,9 @@ class Command(BaseCommand):
                 self.write_batch(batch, seen)
                 done += len(batch)
                 drafts += sum(item.release.status == Release.Status.DRAFT for item in batch)
+                languages.update(
+                    copy.release.language for item in batch for copy in item.translations
+                )
                 elapsed = time.perf_counter() - started
                 self.stdout.write(f"{done:>9,} / {count:,} releases  ({done / elapsed:,.0f}/s)")
             if set_aside:
@@ -112,26 +160,35 @@ class Command(BaseCommand):
                         cursor.execute(definition)
 
         elapsed = time.perf_counter() - started
+        copies = sum(languages.values())
+        by_language = ", ".join(f"{number:,} {code}" for code, number in sorted(languages.items()))
         self.stdout.write(
             self.style.SUCCESS(
                 f"Added {count:,} demo releases ({count - drafts:,} published, {drafts:,} "
-                f"drafts) with seed {seed}, dated up to {until.isoformat()}, on "
-                f"{connection.vendor} in {elapsed:.1f} s ({count / elapsed:,.0f} releases/s)."
+                f"drafts) and {copies:,} translations of them ({by_language or 'none'}) with "
+                f"seed {seed}, dated up to {until.isoformat()}, on {connection.vendor} in "
+                f"{elapsed:.1f} s ({(count + copies) / elapsed:,.0f} releases/s)."
             )
         )
 
     def write_batch(self, batch, seen):
-        """Insert one batch: its releases, then each many-to-many table's rows."""
-        demo_releases.settle_slugs(batch, seen, existing_slugs)
-        releases = [item.release for item in batch]
+        """Insert one batch: its releases and their translations, then each many-to-many
+        table's rows."""
+        copies = [copy for item in batch for copy in item.translations]
+        members = [*batch, *copies]
+        demo_releases.settle_slugs(members, seen, existing_slugs)
+        releases = [item.release for item in members]
         copying = connection.vendor == "postgresql"
-        if copying:
+        if copying:  # every id drawn first: the translations name their originals' in the COPY
             reserve_ids(Release, releases)
+            link_originals(copies)
             fields = Release._meta.concrete_fields
             copy_rows(Release, fields, (saved_values(release, fields) for release in releases))
         else:  # SQLite returns the new primary keys from a bulk insert
-            Release.objects.bulk_create(releases)
-        for through, ((own, other), pairs) in demo_releases.through_rows(batch).items():
+            Release.objects.bulk_create(releases[: len(batch)])
+            link_originals(copies)
+            Release.objects.bulk_create(releases[len(batch) :])
+        for through, ((own, other), pairs) in demo_releases.through_rows(members).items():
             if not pairs:
                 continue
             if copying:
@@ -139,6 +196,12 @@ class Command(BaseCommand):
                 copy_rows(through, fields, pairs)
             else:
                 through.objects.bulk_create(through(**{own: a, other: b}) for a, b in pairs)
+
+
+def link_originals(copies):
+    """Point each translation at its original, now that the original has its id."""
+    for copy in copies:
+        copy.release.translation_of_id = copy.release.translation_of.pk
 
 
 def set_aside_search_indexes():
