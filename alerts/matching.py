@@ -12,6 +12,7 @@ words, against the one release).
 import datetime as dt
 from functools import cache
 
+from django.conf import settings
 from django.db import IntegrityError, models, transaction
 from django.http import QueryDict
 from django.utils import timezone, translation
@@ -31,6 +32,12 @@ FREQUENCY_ORDER = [Alert.Frequency.IMMEDIATELY, Alert.Frequency.DAILY, Alert.Fre
 # How far back a release may have gone public and still be news: one backdated by an
 # import (an archive page from 2015) reaches no one.
 NEWS_WINDOW = dt.timedelta(days=2)
+# How long a release is public before it is matched: a script that saves a release and
+# then sets its countries in a second statement (no transaction) has set them by then.
+SETTLE = dt.timedelta(seconds=10)
+# What keys cannot say, checked on the candidates: only a query that names one of these
+# is read through the finder (a few milliseconds each, most of a match's time otherwise).
+CHECKED_AFTER = ("q", "date_from", "date_to")
 
 
 def read_query(query, language):
@@ -126,6 +133,9 @@ def matches(release, trees):
     by_words = {}
     published = timezone.localtime(release.published_at).date()
     for alert in candidates(release, release_keys(release, trees)):
+        if QueryDict(alert.query).keys().isdisjoint(CHECKED_AFTER):
+            found.append(alert)
+            continue
         cleaned = _read(alert.query, alert.language)
         start, end = cleaned.get("date_from"), cleaned.get("date_to")
         if (start and published < start) or (end and published > end):
@@ -155,9 +165,10 @@ def _read(query, language):
 def newly_public(now=None):
     """Releases public by ``now`` within the news window that no worker matched yet."""
     now = now or timezone.now()
+    settled = now - getattr(settings, "ALERTS_SETTLE", SETTLE)
     return (
         Release.objects.published()
-        .filter(published_at__gt=now - NEWS_WINDOW, published_at__lte=now)
+        .filter(published_at__gt=now - NEWS_WINDOW, published_at__lte=settled)
         .exclude(pk__in=Matched.objects.values("release_id"))
         .select_related("place")
         .order_by("published_at", "pk")

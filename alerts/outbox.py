@@ -10,6 +10,7 @@ dropped until it refuses an address for good (5xx), which suppresses the address
 
 import contextlib
 import datetime as dt
+import functools
 import logging
 import smtplib
 from zoneinfo import ZoneInfo
@@ -27,6 +28,11 @@ from .describe import describe
 from .models import Alert, Delivery, Message, Subscriber
 
 logger = logging.getLogger("alerts")
+
+# An alert's words, per run of write_alerts: digests for thousands of alerts share a few
+# thousand searches, each read through the finder once (a term renamed since is read anew
+# at the next run).
+described = functools.lru_cache(maxsize=10_000)(describe)
 
 LEASE = dt.timedelta(minutes=5)  # how long a claimed message is a worker's own
 RETRY_FIRST = dt.timedelta(seconds=30)  # the first retry's delay, doubled each time
@@ -57,7 +63,7 @@ def write(kind, subscriber, *, alert=None, releases=(), **context):
             **context,
         }
         if alert is not None:
-            context["what"] = describe(alert.query, alert.language)
+            context["what"] = described(alert.query, alert.language)
             context["unsubscribe_url"] = links.unsubscribe_url(alert)
             context["finder_url"] = links.finder_url(alert)
         subject = render_to_string(f"alerts/email/{kind}_subject.txt", context)
@@ -105,6 +111,7 @@ def write_alerts(now=None):
     """Write a message per alert with releases waiting and due (immediate alerts at once,
     daily and weekly ones at their hour). Returns how many it wrote."""
     now = now or timezone.now()
+    described.cache_clear()
     written = 0
     frequencies = list(Alert.Frequency)
     for alert in due_alerts(now, frequencies):

@@ -63,8 +63,11 @@ def schedule_tick(when=None):
 
 
 def wake():
-    """Run a tick now, after this transaction commits (a release went public)."""
-    transaction.on_commit(lambda: schedule_tick())
+    """Run a tick once the release has settled, after this transaction commits (a release
+    went public): matching waits :data:`alerts.matching.SETTLE` for the terms a script
+    may attach after saving the release itself."""
+    when = lambda: timezone.now() + outbox.setting("SETTLE", matching.SETTLE)  # noqa: E731
+    transaction.on_commit(lambda: schedule_tick(when()))
 
 
 def send_soon():

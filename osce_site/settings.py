@@ -372,6 +372,8 @@ if "ALERTS_LEASE_SECONDS" in os.environ:
     ALERTS_LEASE = dt.timedelta(seconds=float(os.environ["ALERTS_LEASE_SECONDS"]))
 if "ALERTS_TICK_SECONDS" in os.environ:
     ALERTS_TICK = dt.timedelta(seconds=float(os.environ["ALERTS_TICK_SECONDS"]))
+if "ALERTS_SETTLE_SECONDS" in os.environ:
+    ALERTS_SETTLE = dt.timedelta(seconds=float(os.environ["ALERTS_SETTLE_SECONDS"]))
 
 # The open-data API (api/, README "For API users"): read-only JSON, open to every site.
 API_REQUESTS_PER_MINUTE = int(os.environ.get("API_REQUESTS_PER_MINUTE", "120"))

@@ -1,5 +1,6 @@
 """A real SMTP server in the test process (aiosmtpd), and the site's mail pointed at it."""
 
+import datetime as dt
 import email
 import email.policy
 import socket
@@ -79,6 +80,7 @@ def smtp(settings):
     settings.EMAIL_USE_TLS = False
     settings.EMAIL_TIMEOUT = 5
     settings.SITE_URL = "https://newsroom.example.org"
+    settings.ALERTS_SETTLE = dt.timedelta(0)  # match at once: the tests set terms first
     yield server
     server.stop()
 

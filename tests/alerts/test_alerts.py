@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from alerts import matching, outbox, tasks
 from alerts.models import Alert, Delivery, Message, Subscriber
+from taxonomy.models import Country
 from tests.alerts.conftest import html_of, link_in, text_of
 from tests.helpers.pages import page
 
@@ -439,3 +440,21 @@ def test_term_pages_offer_emails_for_their_term(client):
     link = page(client.get("/countries/moldova/")).find("a", cls="alert-link")
     assert link.attrs["href"] == "/alerts/new/?country=moldova"
     assert not page(client.get("/meetings/summit-meetings/")).find_all("a", cls="alert-link")
+
+
+def test_a_release_is_matched_once_it_has_settled_with_the_terms_set_after_it(
+    client, smtp, make_release, settings
+):
+    """A script that saves a release, then sets its countries (two statements, no
+    transaction): matching waits ALERTS_SETTLE, so the countries count."""
+    subscribe(client, "country=moldova")
+    confirm(client, smtp)
+    settings.ALERTS_SETTLE = dt.timedelta(seconds=10)
+    release = make_release(title="Settling", countries=(), days_ago=0)
+    tasks.tick.call()
+    assert not Delivery.objects.exists()
+    release.countries.add(Country.objects.get(slug="moldova"))
+    with time_machine.travel(timezone.now() + dt.timedelta(seconds=11), tick=False):
+        tasks.tick.call()
+        outbox.send_due()
+    assert "Settling" in text_of(smtp.mailbox.to(ADDRESS)[-1])
