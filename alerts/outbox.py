@@ -53,7 +53,8 @@ def setting(name, default):
 
 def write(kind, subscriber, *, alert=None, releases=(), **context):
     """A :class:`Message` for ``subscriber``, in its language, written now."""
-    with translation.override(subscriber.language):
+    # In the language the alert was made in (that of its releases), else the address's.
+    with translation.override(alert.language if alert is not None else subscriber.language):
         context = {
             "subscriber": subscriber,
             "alert": alert,
