@@ -458,3 +458,19 @@ def test_a_release_is_matched_once_it_has_settled_with_the_terms_set_after_it(
         tasks.tick.call()
         outbox.send_due()
     assert "Settling" in text_of(smtp.mailbox.to(ADDRESS)[-1])
+
+
+def test_each_email_is_in_its_alert_s_language(smtp, make_release, russian_open):
+    subscriber = Subscriber.objects.create(email=ADDRESS, language="en")
+    alert = Alert.objects.create(
+        subscriber=subscriber,
+        query="",
+        language="ru",
+        frequency="immediately",
+        confirmed_at=timezone.now(),
+    )
+    matching.set_keys(alert)
+    publish_and_send(make_release, title="Заявление", language="ru")
+    mail = smtp.mailbox.to(ADDRESS)[-1]
+    assert mail["Subject"].strip() == "1 новый материал ОБСЕ: все новые материалы"
+    assert "/ru/alerts/stop/" in mail["List-Unsubscribe"]
