@@ -110,8 +110,8 @@ def test_templates_hold_no_inline_script_style_or_handler():
     """The same, read from the templates, for pages no test renders."""
     offending = re.compile(r"<script(?![^>]*\bsrc=)[^>]*>|<style|\sstyle=|\son[a-z]+=", re.I)
     for template in (ROOT / "templates").rglob("*.html"):
-        if "admin" in template.parts:
-            continue
+        if "admin" in template.parts or "email" in template.parts:
+            continue  # the admin's own; emails, which mail programs show with inline styles
         text = template.read_text(encoding="utf-8")
         assert not offending.search(text), f"{template}: {offending.search(text)[0]}"
 
