@@ -42,12 +42,10 @@ def limited(view):
         now = time.time()
         window = math.floor(now / 60)
         key = f"api:rate:{client_address(request) or '-'}:{window}"
-        cache.add(key, 0, 90)
-        try:
+        try:  # one round trip to the cache but for a client's first request a minute
             count = cache.incr(key)
         except ValueError:
-            cache.set(key, 1, 90)
-            count = 1
+            count = 1 if cache.add(key, 1, 90) else cache.incr(key)
         if count > settings.API_REQUESTS_PER_MINUTE:
             wait = max(1, math.ceil((window + 1) * 60 - now))
             response = JsonResponse(

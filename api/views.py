@@ -17,15 +17,16 @@ from django.conf import settings
 from django.http import HttpResponsePermanentRedirect, StreamingHttpResponse
 from django.utils import translation
 from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import generics
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
 
 from institutions.models import Structure
 from osce_site.languages import public_codes
-from press.finder import Finder, ReleaseFilter, cursor, parse_cursor
+from press.finder import Finder, ReleaseFilter, TermFilter, cursor, parse_cursor
 from press.models import TERM_RELATIONS, Release, load_terms, load_translations
 from press.moved import moved_location
 from taxonomy import trees
@@ -33,6 +34,9 @@ from taxonomy.models import Country, CountryGroup, FieldOfWork, Meeting
 from taxonomy.transfer import spreadsheet_cell
 
 from . import serializers as api
+
+# The finder's term filters take slugs: said where the schema is made, not in press.
+extend_schema_field(OpenApiTypes.STR)(TermFilter)
 
 PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
@@ -43,6 +47,11 @@ LANG = OpenApiParameter(
     description="The language of the releases and of the names (default en).",
     enum=list(settings.PUBLIC_LANGUAGES),
 )
+
+
+def answers(serializer):
+    """What a GET documents: ``serializer``'s answer, or a 400 naming refused parameters."""
+    return {200: serializer, 400: api.ErrorSerializer}
 
 
 def language_of(request):
@@ -71,11 +80,20 @@ def decode(text):
     return value
 
 
+class FinderSchema(AutoSchema):
+    """The finder's parameters documented on views that answer one object (the list with
+    its facets) or a file: drf-spectacular documents filters on lists alone."""
+
+    def get_filter_backends(self):
+        return getattr(self.view, "filter_backends", [])
+
+
 class FinderMixin:
     """The finder for the request's parameters, or a 400 (or 301 for old slugs)."""
 
     filter_backends = [DjangoFilterBackend]  # the finder's filters: documented, and checked
     filterset_class = ReleaseFilter
+    schema = FinderSchema()
 
     def finder(self, request, more=None):
         """The finder, once every parameter is valid: else a 400 naming each refused one
@@ -201,7 +219,7 @@ class ReleaseDetail(generics.GenericAPIView):
     queryset = Release.objects.none()
 
     @extend_schema(
-        parameters=[LANG], responses={200: api.ReleaseDetailSerializer}, operation_id="release"
+        parameters=[LANG], responses=answers(api.ReleaseDetailSerializer), operation_id="release"
     )
     def get(self, request, slug):
         language = language_of(request)
@@ -245,7 +263,7 @@ class TreeView(generics.GenericAPIView):
     def extra(self, term):
         return {}
 
-    @extend_schema(parameters=[LANG])
+    @extend_schema(parameters=[LANG], responses=answers(api.TreeNodeSerializer(many=True)))
     def get(self, request):
         with translation.override(language_of(request)):
             return Response(_tree(self.model, request, self.extra))
@@ -270,6 +288,7 @@ class StructureTree(TreeView):
     model = Structure
     serializer_class = api.StructureNodeSerializer
 
+    @extend_schema(parameters=[LANG], responses=answers(api.StructureNodeSerializer(many=True)))
     def get(self, request):
         self.countries = dict(Country.objects.values_list("pk", "slug"))
         return super().get(request)
@@ -290,7 +309,7 @@ class CountryList(generics.GenericAPIView):
     serializer_class = api.CountrySerializer
     queryset = Release.objects.none()
 
-    @extend_schema(parameters=[LANG])
+    @extend_schema(parameters=[LANG], responses=answers(api.CountrySerializer(many=True)))
     def get(self, request):
         with translation.override(language_of(request)):
             countries = Country.objects.in_menu_order().prefetch_related("chairpersonships")
@@ -316,7 +335,7 @@ class CountryGroupList(generics.GenericAPIView):
     serializer_class = api.CountryGroupSerializer
     queryset = Release.objects.none()
 
-    @extend_schema(parameters=[LANG])
+    @extend_schema(parameters=[LANG], responses=answers(api.CountryGroupSerializer(many=True)))
     def get(self, request):
         with translation.override(language_of(request)):
             members = {}
@@ -342,7 +361,11 @@ EXPORT_FIELDS = [
 
 @extend_schema(
     parameters=[LANG, OpenApiParameter("format", OpenApiTypes.STR, enum=["jsonl", "csv"])],
-    responses={(200, "application/jsonl"): OpenApiTypes.STR, (200, "text/csv"): OpenApiTypes.STR},
+    responses={
+        (200, "application/jsonl"): OpenApiTypes.STR,
+        (200, "text/csv"): OpenApiTypes.STR,
+        400: api.ErrorSerializer,
+    },
 )
 class ReleaseExport(MovedHandling, FinderMixin, generics.GenericAPIView):
     """Every release the finder's parameters give, newest first, streamed as JSON Lines
