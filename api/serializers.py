@@ -107,6 +107,8 @@ class FacetOptionSerializer(serializers.Serializer):
 
 
 class FacetsSerializer(serializers.Serializer):
+    """Each facet's options that have releases, and those chosen: what the finder shows."""
+
     field = FacetOptionSerializer(many=True)
     source = FacetOptionSerializer(many=True)
     country = FacetOptionSerializer(many=True)

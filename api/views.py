@@ -159,7 +159,7 @@ class ReleaseList(MovedHandling, FinderMixin, generics.GenericAPIView):
                             "depth": int(option.depth),
                             "selected": option.selected,
                         }
-                        for option in facet.options
+                        for option in facet.visible_options
                     ]
                     for facet in facets
                 },
