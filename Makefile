@@ -71,19 +71,26 @@ test-postgres: $(VENV)/.installed
 # PostgreSQL; and on PostgreSQL the tests only it has (marked postgres: the 100,000-release
 # archive is most of their time) with the browser tests (marked e2e: what they test is the
 # browser's side, so they run once, on the production database), then the reference data's
-# tests, which even the lanes out. Each PostgreSQL run has a throwaway cluster of its own. When DATABASE_URL names one database for everything, or
+# tests and those that wait on other processes (WAITING, on both databases), which even the
+# lanes out. Each PostgreSQL run has a throwaway cluster of its own. When DATABASE_URL names one database for everything, or
 # PostgreSQL is not installed, the suite runs whole on SQLite and whole on PostgreSQL (if
 # any), side by side.
 HAVE_POSTGRES := $(shell ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 && echo yes)
 ifeq ($(DATABASE_URL)$(HAVE_POSTGRES),yes)
 LANES := test-lane-sqlite test-lane-postgres test-lane-browser
+# Tests that mostly wait on other processes (workers, servers, killed imports): the third
+# lane, which has the time, runs them on both databases.
+WAITING := tests/alerts/test_worker_processes.py tests/test_freshness_processes.py \
+	tests/press/test_import_interrupted.py
+IGNORE_WAITING := $(foreach path,$(WAITING),--ignore=$(path))
 test-lane-sqlite: $(VENV)/.installed
-	env -u DATABASE_URL $(BIN)/pytest -m "not e2e" $(PYTEST_ARGS)
+	env -u DATABASE_URL $(BIN)/pytest -m "not e2e" $(IGNORE_WAITING) $(PYTEST_ARGS)
 test-lane-postgres: $(VENV)/.installed
-	$(call pytest_on_postgres,-m "not postgres and not e2e" --ignore=tests/taxonomy)
+	$(call pytest_on_postgres,-m "not postgres and not e2e" --ignore=tests/taxonomy $(IGNORE_WAITING))
 test-lane-browser: $(VENV)/.installed
 	$(call pytest_on_postgres,-m "postgres or e2e")
-	$(call pytest_on_postgres,-m "not postgres and not e2e" tests/taxonomy)
+	$(call pytest_on_postgres,-m "not postgres and not e2e" tests/taxonomy $(WAITING))
+	env -u DATABASE_URL $(BIN)/pytest -m "not e2e" $(WAITING) $(PYTEST_ARGS)
 else
 LANES := test-sqlite test-postgres
 endif
