@@ -174,14 +174,20 @@ def test_the_checker_lets_the_site_pages_through(client):
 # Entering the corpus through the admin
 
 
+_add_forms = {}  # an add form's fields as shown, the same for every payload: read once
+
+
 def admin_post(client, model, obj=None, **values):
     """GET the add or change form, change ``values`` in it, POST it: the response."""
     opts = model._meta
     if obj is None:
         url = reverse(f"admin:{opts.app_label}_{opts.model_name}_add")
+        if url not in _add_forms:
+            _add_forms[url] = form_data(client.get(url))
+        data = dict(_add_forms[url])
     else:
         url = reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk])
-    data = form_data(client.get(url))
+        data = form_data(client.get(url))
     data.update(values)
     return client.post(url, data)
 
