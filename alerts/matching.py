@@ -12,21 +12,22 @@ words, against the one release).
 import datetime as dt
 from functools import cache
 
-from django.conf import settings
 from django.db import IntegrityError, models, transaction
 from django.http import QueryDict
 from django.utils import timezone, translation
 
 from institutions.models import Structure
 from press.finder import ReleaseFilter
-from press.models import Release
+from press.models import Release, load_terms
 from press.search import search
 from taxonomy.models import FieldOfWork
 
+from . import outbox
 from .models import Alert, AlertKey, Delivery, Matched
 
 # The facets an alert's keys come from: the finder's parameter, and a release's relation.
 FACETS = ("field", "source", "country", "type")
+KEYED_RELATIONS = ("countries", "fields_of_work", "sources")  # a release's, for its keys
 # Immediate alerts take a release first: a subscriber following it both ways gets it now.
 FREQUENCY_ORDER = [Alert.Frequency.IMMEDIATELY, Alert.Frequency.DAILY, Alert.Frequency.WEEKLY]
 # How far back a release may have gone public and still be news: one backdated by an
@@ -91,12 +92,12 @@ class Trees:
 
 
 def release_keys(release, trees):
-    """{facet: {key}} a release meets."""
-    countries = {country.pk for country in release.countries.all()}
+    """{facet: {key}} a release meets (its terms read by :func:`press.models.load_terms`)."""
+    countries = {country.pk for country in release.terms["countries"]}
     if release.place_id and release.place.country_id:
         countries.add(release.place.country_id)
-    fields = [field.pk for field in release.fields_of_work.all()]
-    sources = [source.pk for source in release.sources.all()]
+    fields = [field.pk for field in release.terms["fields_of_work"]]
+    sources = [source.pk for source in release.terms["sources"]]
     return {
         "field": {str(pk) for pk in trees.with_ancestors(FieldOfWork, fields)},
         "source": {str(pk) for pk in trees.with_ancestors(Structure, sources)},
@@ -136,7 +137,7 @@ def matches(release, trees):
         if QueryDict(alert.query).keys().isdisjoint(CHECKED_AFTER):
             found.append(alert)
             continue
-        cleaned = _read(alert.query, alert.language)
+        cleaned = read_cached(alert.query, alert.language)
         start, end = cleaned.get("date_from"), cleaned.get("date_to")
         if (start and published < start) or (end and published > end):
             continue
@@ -153,19 +154,14 @@ def matches(release, trees):
     return sorted(found, key=lambda alert: (order[alert.frequency], alert.pk))
 
 
-@cache
-def _read_cached(query, language):
-    return read_query(query, language)
-
-
-def _read(query, language):
-    return _read_cached(query, language)
+# The queries of one run, each read through the finder once (a term may move between runs).
+read_cached = cache(read_query)
 
 
 def newly_public(now=None):
     """Releases public by ``now`` within the news window that no worker matched yet."""
     now = now or timezone.now()
-    settled = now - getattr(settings, "ALERTS_SETTLE", SETTLE)
+    settled = now - outbox.setting("SETTLE", SETTLE)
     return (
         Release.objects.published()
         .filter(published_at__gt=now - NEWS_WINDOW, published_at__lte=settled)
@@ -182,9 +178,10 @@ def match_new_releases(now=None):
     primary key), so two workers never match one release twice, and a worker killed
     half-way leaves the rest for the next. Returns how many releases it matched.
     """
-    _read_cached.cache_clear()  # queries read afresh per run: a term may have moved
+    read_cached.cache_clear()
     trees, count = Trees(), 0
-    for release in newly_public(now):
+    releases = load_terms(list(newly_public(now)), KEYED_RELATIONS)  # one query for all
+    for release in releases:
         try:
             with transaction.atomic():
                 Matched.objects.create(release=release)

@@ -39,8 +39,8 @@ RETRY_FIRST = dt.timedelta(seconds=30)  # the first retry's delay, doubled each 
 RETRY_MOST = dt.timedelta(hours=1)
 GIVE_UP_AFTER = 40  # attempts: about a day and a half of a mail server gone
 DIGEST_HOUR = 7  # digests leave at seven in the morning, the organisation's time
-RELEASES_IN_ONE_MAIL = 50
-UNSUBSCRIBABLE = ("alert", "digest")  # an alert's mail lists at most this many, then links the rest
+RELEASES_IN_ONE_MAIL = 50  # an alert's mail lists at most this many, then links the rest
+UNSUBSCRIBABLE = ("alert", "digest")  # the kinds of mail that carry one-click unsubscribe
 
 
 def setting(name, default):
@@ -93,14 +93,10 @@ def next_digest(after, frequency):
     return moment
 
 
-def due_alerts(now, frequencies):
-    """Alerts of ``frequencies`` with releases waiting, due to be written now."""
+def due_alerts(now):
+    """Alerts with releases waiting, due to be written now."""
     waiting = Delivery.objects.filter(message__isnull=True).values("alert")
-    for alert in (
-        Alert.objects.active()
-        .filter(frequency__in=frequencies, pk__in=waiting)
-        .select_related("subscriber")
-    ):
+    for alert in Alert.objects.active().filter(pk__in=waiting).select_related("subscriber"):
         if (
             alert.frequency == Alert.Frequency.IMMEDIATELY
             or next_digest(alert.last_sent_at or alert.confirmed_at, alert.frequency) <= now
@@ -114,15 +110,15 @@ def write_alerts(now=None):
     now = now or timezone.now()
     described.cache_clear()
     written = 0
-    frequencies = list(Alert.Frequency)
-    for alert in due_alerts(now, frequencies):
+    for alert in due_alerts(now):
         with transaction.atomic():
             waiting = Delivery.objects.filter(alert=alert, message__isnull=True)
-            ids = list(waiting.select_for_update(skip_locked=True).values_list("pk", flat=True))
-            if not ids:
+            rows = list(waiting.select_for_update(skip_locked=True).values_list("pk", "release_id"))
+            if not rows:
                 continue  # another worker took them
+            ids = [pk for pk, _release in rows]
             releases = list(
-                Release.objects.filter(deliveries_of(ids))
+                Release.objects.filter(pk__in=[release for _pk, release in rows])
                 .select_related("place")
                 .order_by("-published_at", "-pk")[:RELEASES_IN_ONE_MAIL]
             )
@@ -138,10 +134,6 @@ def write_alerts(now=None):
             Alert.objects.filter(pk=alert.pk).update(last_sent_at=now)
             written += 1
     return written
-
-
-def deliveries_of(ids):
-    return models.Q(pk__in=Delivery.objects.filter(pk__in=ids).values("release_id"))
 
 
 # Sending -----------------------------------------------------------------------------

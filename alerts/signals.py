@@ -7,12 +7,15 @@ from django.utils import timezone
 
 from press.models import Release
 
-from . import tasks
+from . import matching, tasks
 
 
 @receiver(post_save, sender=Release, dispatch_uid="alerts-wake-on-publish")
 def wake_on_publish(sender, instance, raw=False, **kwargs):
-    if raw or instance.status != Release.Status.PUBLISHED:
+    if raw or instance.status != Release.Status.PUBLISHED or not instance.published_at:
         return
-    if instance.published_at and instance.published_at <= timezone.now():
+    now = timezone.now()
+    # Only news wakes anyone: an archive page imported with its old date reaches no one,
+    # and an import of thousands of them asks the queue nothing.
+    if now - matching.NEWS_WINDOW < instance.published_at <= now:
         tasks.wake()

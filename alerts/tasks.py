@@ -44,13 +44,6 @@ def enqueue_sending():
         send_batch.enqueue()
 
 
-def pending(task_function):
-    """Whether ``task_function`` is enqueued and not yet started."""
-    from django_tasks_db.models import DBTaskResult
-
-    return DBTaskResult.objects.filter(task_path=task_function.module_path, status="READY").exists()
-
-
 def schedule_tick(when=None):
     """Make sure a tick is waiting to run at ``when`` (now by default), or sooner."""
     from django_tasks_db.models import DBTaskResult
@@ -66,8 +59,11 @@ def wake():
     """Run a tick once the release has settled, after this transaction commits (a release
     went public): matching waits :data:`alerts.matching.SETTLE` for the terms a script
     may attach after saving the release itself."""
-    when = lambda: timezone.now() + outbox.setting("SETTLE", matching.SETTLE)  # noqa: E731
-    transaction.on_commit(lambda: schedule_tick(when()))
+
+    def settled():
+        schedule_tick(timezone.now() + outbox.setting("SETTLE", matching.SETTLE))
+
+    transaction.on_commit(settled)
 
 
 def send_soon():

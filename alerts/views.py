@@ -9,7 +9,6 @@ with a form error or a 400 page, never a 500.
 import hashlib
 import json
 
-from django.core.cache import cache
 from django.db import transaction
 from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
@@ -21,7 +20,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from osce_site.languages import current_language
-from osce_site.security import client_address
+from osce_site.security import client_address, count_hit
 
 from . import links, matching, outbox, tasks
 from .describe import canonical, describe
@@ -38,13 +37,7 @@ HOUR = 60 * 60
 def _limited(kind, who, most):
     """Count one more request of ``who`` this hour; whether it goes over ``most``."""
     key = f"alerts:limit:{kind}:{hashlib.sha256(who.encode()).hexdigest()[:32]}"
-    cache.add(key, 0, HOUR)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between the two calls
-        cache.set(key, 1, HOUR)
-        count = 1
-    return count > most
+    return count_hit(key, HOUR) > most
 
 
 @never_cache
@@ -169,8 +162,7 @@ def unsubscribe(request, token):
 @require_http_methods(["GET", "POST"])
 def manage(request, token):
     """The address's alerts: change how often, end one, end all and forget the address."""
-    address = links.read("manage", token)
-    subscriber = Subscriber.objects.for_address(address or "").first()
+    subscriber = _subscriber(token)
     if subscriber is None:
         return _gone(request)
     if request.method == "POST":
@@ -212,8 +204,7 @@ def manage(request, token):
 @never_cache
 def data(request, token):
     """Everything held about the address, as JSON, to download."""
-    address = links.read("manage", token)
-    subscriber = Subscriber.objects.for_address(address or "").first()
+    subscriber = _subscriber(token)
     if subscriber is None:
         return _gone(request)
     held = {
@@ -260,6 +251,12 @@ def stopped(request):
     return notice(
         request, gettext("Alert stopped"), gettext("You will get no more emails from this alert.")
     )
+
+
+def _subscriber(token):
+    """The subscriber a management link names, or None (not ours, expired, erased)."""
+    address = links.read("manage", token)
+    return Subscriber.objects.for_address(address).first() if address else None
 
 
 def _alert(pk):

@@ -6,12 +6,11 @@ import time
 from functools import wraps
 
 from django.conf import settings
-from django.core.cache import cache
 from django.http import HttpResponse, JsonResponse
 from rest_framework.exceptions import ValidationError
 from rest_framework.views import exception_handler
 
-from osce_site.security import client_address
+from osce_site.security import client_address, count_hit
 
 EXPOSED = "ETag, Last-Modified, Retry-After, Content-Disposition"
 
@@ -41,11 +40,7 @@ def limited(view):
             return open_to_all(response)
         now = time.time()
         window = math.floor(now / 60)
-        key = f"api:rate:{client_address(request) or '-'}:{window}"
-        try:  # one round trip to the cache but for a client's first request a minute
-            count = cache.incr(key)
-        except ValueError:
-            count = 1 if cache.add(key, 1, 90) else cache.incr(key)
+        count = count_hit(f"api:rate:{client_address(request) or '-'}:{window}", 90)
         if count > settings.API_REQUESTS_PER_MINUTE:
             wait = max(1, math.ceil((window + 1) * 60 - now))
             response = JsonResponse(

@@ -24,6 +24,7 @@ import time
 
 from csp.middleware import CSPMiddleware
 from django.conf import settings
+from django.core.cache import cache
 from django.shortcuts import render
 from django.urls import reverse
 
@@ -32,6 +33,15 @@ from .resilience import DATABASE_DOWN
 RENEWED_KEY = "_renewed_at"
 USERNAME_LENGTH = 255  # django-axes' column
 IMPORT_MAP = re.compile(rb"<script\s+type=\"importmap\"[^>]*>(.*?)</script>", re.DOTALL)
+
+
+def count_hit(key, seconds):
+    """Count one more request under ``key`` in the shared cache, kept ``seconds``; the
+    count so far. One round trip but for a key's first request (a rate limit's counter)."""
+    try:
+        return cache.incr(key)
+    except ValueError:  # a new key, or one just expired
+        return 1 if cache.add(key, 1, seconds) else cache.incr(key)
 
 
 def client_address(request):

@@ -474,3 +474,17 @@ def test_each_email_is_in_its_alert_s_language(smtp, make_release, russian_open)
     mail = smtp.mailbox.to(ADDRESS)[-1]
     assert mail["Subject"].strip() == "1 новый материал ОБСЕ: все новые материалы"
     assert "/ru/alerts/stop/" in mail["List-Unsubscribe"]
+
+
+def test_only_news_wakes_the_worker(make_release, django_capture_on_commit_callbacks):
+    """An archive page imported with its old date asks the queue nothing; a release
+    published now wakes the worker once its transaction commits."""
+    with django_capture_on_commit_callbacks() as woken:
+        make_release(title="From the archive", days_ago=400)
+    assert woken == []
+    with django_capture_on_commit_callbacks(execute=True) as woken:
+        make_release(title="Today", days_ago=0)
+    assert len(woken) == 1
+    from django_tasks_db.models import DBTaskResult
+
+    assert DBTaskResult.objects.filter(task_path=tasks.tick.module_path, status="READY").exists()
