@@ -33,10 +33,6 @@ def terms_of(relation):
 class PlaceSerializer(serializers.Serializer):
     slug = serializers.SlugField()
     name = serializers.CharField(source="local_name")
-    country = serializers.SerializerMethodField()
-
-    def get_country(self, place) -> str | None:
-        return getattr(place, "country_slug", None)
 
 
 class TranslationSerializer(serializers.Serializer):
@@ -73,7 +69,7 @@ class ReleaseSerializer(serializers.Serializer):
         place = release.place
         if place is None:
             return None
-        return {"slug": place.slug, "name": place.local_name, "country": None}
+        return {"slug": place.slug, "name": place.local_name}
 
     get_sources = terms_of("sources")
 

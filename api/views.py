@@ -28,7 +28,7 @@ from institutions.models import Structure
 from osce_site.languages import public_codes
 from press.finder import Finder, ReleaseFilter, TermFilter, cursor, parse_cursor
 from press.models import TERM_RELATIONS, Release, load_terms, load_translations
-from press.moved import moved_location
+from press.moved import Moved, moved_location
 from taxonomy import trees
 from taxonomy.models import Country, CountryGroup, FieldOfWork, Meeting
 from taxonomy.transfer import spreadsheet_cell
@@ -97,21 +97,17 @@ class FinderMixin:
 
     def finder(self, request, more=None):
         """The finder, once every parameter is valid: else a 400 naming each refused one
-        (``more``: the view's own parameters' errors), or a 301 for old slugs."""
-        filterset = ReleaseFilter(request.GET, queryset=Release.objects.none())
-        errors = {} if filterset.is_valid() else dict(filterset.errors)
+        (``more``: the view's own parameters' errors), or a 301 for old slugs. The
+        finder's own form judges them, as on the HTML finder."""
+        finder = Finder(request.GET, Release.objects.published())
+        errors = dict(finder.errors)
         location = moved_location(request, errors) if errors else None
         if location:
             raise Moved(location)
         errors.update(more or {})
         if errors:
             raise ValidationError({name: list(messages) for name, messages in errors.items()})
-        return Finder(request.GET, Release.objects.published())
-
-
-class Moved(Exception):
-    def __init__(self, location):
-        self.location = location
+        return finder
 
 
 class MovedHandling:

@@ -33,11 +33,10 @@ class ReleaseSitemap(Sitemap):
     def get_urls(self, page=1, site=None, protocol=None):
         urls = super().get_urls(page, site, protocol)
         load_translations([url["item"] for url in urls], list(public_codes()))
+        origin = f"{self.get_protocol(protocol)}://{self.get_domain(site)}"
         for url in urls:
             release = url["item"]
             if release.also_in:
-                # The site's scheme and domain, as Django put them before the path.
-                origin = url["location"].removesuffix(release.get_absolute_url())
                 versions = [(release.language, release.get_absolute_url()), *release.also_in]
                 versions.sort(key=lambda version: version[0])
                 url["alternates"] = [
