@@ -35,20 +35,7 @@ from .models import (
     Place,
     cldr_country_name,
 )
-from .translated import column, other_languages
-
-
-def translated_fields(model):
-    """{language: [its columns]} of ``model``'s fields that have one per language."""
-    names = {field.name for field in model._meta.get_fields()}
-    return {
-        code: [
-            column(base, code)
-            for base in ("name", "label", "description")
-            if base in names and column(base, code) in names
-        ]
-        for code in other_languages()
-    }
+from .translated import column, columns_by_language, other_languages
 
 
 class TranslationsAdmin:
@@ -57,7 +44,7 @@ class TranslationsAdmin:
     opens the one section they write."""
 
     def get_fieldsets(self, request, obj=None):
-        by_language = translated_fields(self.model)
+        by_language = columns_by_language(self.model)
         columns = {name for names in by_language.values() for name in names}
         fieldsets = [
             (title, {**options, "fields": [f for f in options["fields"] if f not in columns]})
@@ -391,7 +378,7 @@ class MenuItemForm(forms.ModelForm):
             "parent",
             "label",
             "url",
-            *(name for names in translated_fields(MenuItem).values() for name in names),
+            *(name for names in columns_by_language(MenuItem).values() for name in names),
         ]
 
     def __init__(self, *args, **kwargs):

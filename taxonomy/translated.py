@@ -31,8 +31,10 @@ def translate(model, *field_names):
 
     Called on an abstract model before its subclasses are declared, so each subclass gets
     the columns as if written in the class body. A new official language is a new column:
-    ``makemigrations`` writes it (README, "Adding a language").
+    ``makemigrations`` writes it (README, "Adding a language"). The model (and each
+    subclass) keeps the names in ``translated_fields``.
     """
+    model.translated_fields = (*getattr(model, "translated_fields", ()), *field_names)
     for field_name in field_names:
         original = model._meta.get_field(field_name)
         for code in other_languages():
@@ -42,6 +44,12 @@ def translate(model, *field_names):
             field.default = ""
             field.help_text = ""
             model.add_to_class(column(field_name, code), field)
+
+
+def columns_by_language(model):
+    """{language: [its columns]} of ``model``'s translated fields (none for others)."""
+    fields = getattr(model, "translated_fields", ())
+    return {code: [column(name, code) for name in fields] for code in other_languages()}
 
 
 def value_in(instance, field_name, code=None):
