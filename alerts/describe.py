@@ -11,14 +11,17 @@ from press.models import Release
 def describe(query, language):
     """The alert's filters in ``language``'s words, or "every release" for none."""
     with translation.override(language):
-        finder = Finder(QueryDict(query), Release.objects.none())
-        return finder.describe() or gettext("every new release")
+        return _words(Finder(QueryDict(query), Release.objects.none()))
+
+
+def _words(finder):
+    return finder.describe() or gettext("every new release")
 
 
 def canonical(data, language):
     """The finder's own spelling of the query in ``data`` (its valid filters, in its
     order, without paging or sorting): one alert per search, however the address was
-    written. Returns (query string, errors)."""
+    written. Returns (query string, its words, errors): one reading of the address."""
     with translation.override(language):
         finder = Finder(data, Release.objects.none())
-        return finder.query_string(remove=("sort", None)), finder.problems()
+        return finder.query_string(keep_sort=False), _words(finder), finder.problems()

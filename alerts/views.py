@@ -45,9 +45,9 @@ def _limited(kind, who, most):
 def new(request):
     """The form for the finder query in the address (the parameters the finder had)."""
     language = current_language()
-    query, problems = canonical(request.GET, language)
+    query, what, problems = canonical(request.GET, language)
     context = {
-        "what": describe(query, language),
+        "what": what,
         "query": query,
         "problems": problems,
         "finder_url": reverse("press:list") + (f"?{query}" if query else ""),
