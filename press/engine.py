@@ -7,7 +7,8 @@ term a bitmap (pyroaring) of the positions of its releases, its whole subtree fo
 A filter is then a union of a few bitmaps, a date range or "public by now" a range of
 positions, and a facet count the size of an intersection: microseconds, whatever the
 archive's size, with no SQL beyond the page's own rows. A search asks PostgreSQL's GIN
-index (or SQLite's fallback) for its matches once and intersects them with the rest.
+index (or SQLite's fallback) once for its matches with their scores, kept as a bitmap per
+score: intersected with the rest they give the total, the counts and the relevance order.
 
 The index is derived from the database, never the source of truth. A snapshot is built
 for one pair of content and menu versions (:mod:`taxonomy.freshness`, which every process
@@ -40,14 +41,7 @@ from taxonomy.translated import collation_key, column, other_languages
 
 from .models import LISTED_TERMS, LeadImage, Release, load_terms
 from .pagecache import cached_once
-from .search import (
-    best_first,
-    every_match_plan,
-    nearest,
-    ranks_by_index,
-    search,
-    search_config,
-)
+from .search import every_match_plan, search, search_config
 
 EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 MICROSECOND = dt.timedelta(microseconds=1)
@@ -55,14 +49,7 @@ SNAPSHOT_TIMEOUT = 60 * 60 * 24  # a new version makes a snapshot unreachable lo
 # The shape of a snapshot: part of its key in the shared cache, so that a process with new
 # code never unpickles one that an older process built without a field it reads.
 SNAPSHOT_FORMAT = 4
-SEARCHES_KEPT = 512  # recent searches' matches kept per process, per snapshot
-# A search narrowed to this many releases or fewer is ranked among them alone, in one query.
-RANKED_AMONG = 2000
-FIRST_RANKED = 200  # how many of a search's best matches the first read takes
-# How far down a search's ranking a page may expect to walk before ranking its answer's
-# own releases costs less: within the first read (one word's long runs of equal scores can
-# cut the next reads short, and the last ranks every match).
-WALKED_AT_MOST = FIRST_RANKED // 2
+SEARCHES_KEPT = 512  # recent searches' scores kept per process, per snapshot
 
 FACETS = ("field", "source", "country", "type")  # what the finder offers to choose from
 # The facets the index keeps, each with the tree model whose subtrees fold in, and the
@@ -346,57 +333,41 @@ class Index:
             self._forgotten += 1
 
     def matches(self, snapshot, query, using="default"):
-        """The positions matching the search ``query``: one query for the ids alone.
+        """The positions matching the search ``query``."""
+        return self.scores(snapshot, query, using).matches
 
-        Kept per process for recent searches, as are their rankings: every page, sort
-        and facet of one search asks the database once. The matches are also shared
-        through the cache, computed by one process for all: a common word's ids cost
-        about a second at 1,000,000 releases (the heap pages of half the table).
+    def scores(self, snapshot, query, using="default"):
+        """The search ``query``'s matches grouped by score: one query for their ids and
+        scores, whatever the page, sort or facet.
+
+        Kept per process for recent searches, and shared through the cache, computed by
+        one process for all: a common word's matches cost about a second at 1,000,000
+        releases (the heap pages of half the table).
         """
         return self._kept(
-            ("matches", id(snapshot), search_config(), query),
-            lambda: self._shared_matches(snapshot, query, using),
+            ("scores", id(snapshot), search_config(), query),
+            lambda: self._shared_scores(snapshot, query, using),
         )
 
-    def _shared_matches(self, snapshot, query, using):
+    def _shared_scores(self, snapshot, query, using):
         if not snapshot.key:  # built apart from any versions: nothing to name it by
-            return self._matches(snapshot, query, using)
+            return self._scores(snapshot, query, using)
         digest = hashlib.sha256(f"{search_config()}:{query}".encode()).hexdigest()[:32]
-        key = f"engine:{using}:{snapshot.key}:{self._forgotten}:matches:{digest}"
+        key = f"engine:{using}:{snapshot.key}:{self._forgotten}:scores:{digest}"
         packed = cached_once(
-            key, lambda: self._matches(snapshot, query, using).serialize(), SNAPSHOT_TIMEOUT
+            key,
+            lambda: pickle.dumps(
+                self._scores(snapshot, query, using).tiers, pickle.HIGHEST_PROTOCOL
+            ),
+            SNAPSHOT_TIMEOUT,
         )
-        return BitMap.deserialize(packed)
-
-    def ranking(self, snapshot, query, using="default"):
-        """The positions matching ``query``, best match first (then newest first), read
-        from the database as far as pages need them."""
-        return self._kept(
-            ("ranking", id(snapshot), search_config(), query),
-            lambda: Ranking(snapshot, query, using),
-        )
+        return Scores(pickle.loads(packed))  # our own cache's bytes
 
     def ranked(self, answer, query, offset, size, using="default"):
-        """``size`` ids of ``answer`` from ``offset``, best match for ``query`` first.
-
-        A narrow answer is ranked among its own releases (one query, whatever the
-        archive's size); a wide one walks the search's whole ranking, which stops early,
-        unless the walk would go past the ranking's first read and this process has not read
-        it whole yet: an answer that is a small share of the search's matches (a common
-        word in one country) finds its page only deep in the ranking, whose last read ranks
-        every match (600 ms for a word in 74,000 of 100,000 releases), where ranking the
-        answer's own releases costs tens.
-        """
-        if offset >= len(answer):
-            return []
-        walk = (offset + size) * len(answer.matches) / len(answer)
-        with self._lock:
-            kept = self._searches.get(("ranking", id(answer.snapshot), search_config(), query))
-        read_whole = kept is not None and kept.done
-        if len(answer) <= RANKED_AMONG or (walk > WALKED_AT_MOST and not read_whole):
-            among = Release.objects.using(using).filter(pk__in=answer.ids())
-            return list(best_first(among, query)[offset : offset + size])
-        return answer.ranked(self.ranking(answer.snapshot, query, using), offset, size)
+        """``size`` ids of ``answer`` from ``offset``, best match for ``query`` first,
+        then newest: read from the search's scores, with no query of its own."""
+        spots = self.scores(answer.snapshot, query, using).best_first(answer.matching, offset, size)
+        return [answer.snapshot.ids[spot] for spot in spots]
 
     def _kept(self, key, compute):
         with self._lock:
@@ -412,73 +383,52 @@ class Index:
         return found
 
     @staticmethod
-    def _searched(query, using):
-        return search(Release.objects.using(using).published_or_scheduled(), query).order_by()
-
-    def _matches(self, snapshot, query, using):
+    def _scores(snapshot, query, using):
+        matches = search(Release.objects.using(using).published_or_scheduled(), query)
+        spots, tiers = snapshot.spots, {}
         with every_match_plan(using):
-            ids = list(self._searched(query, using).values_list("pk", flat=True))
-        return BitMap(positions(snapshot.spots, ids))
+            for pk, score in matches.order_by().values_list("pk", "rank"):
+                spot = spot_of(spots, pk)
+                if spot >= 0:
+                    tiers.setdefault(score, []).append(spot)
+        return Scores(
+            sorted(((score, BitMap(found)) for score, found in tiers.items()), reverse=True)
+        )
 
 
-class Ranking:
-    """A search's positions, best match first, read in growing slices and kept.
+class Scores:
+    """A search's matching positions grouped by their score, best score first.
 
-    With the RUM index a slice reads only its rows in the index's order, so the first page
-    of a common word costs a few hundred rows, not every match. Each slice is read from the
-    top, three times longer than the last; its last run of equal distances may go on past
-    it, so only the runs before it count, ordered newest first within each. A third read
-    ranks every match at once, as the first does without the index (``ts_rank`` must see
-    them all).
+    Why: relevance is an order of the whole match set (a page of a common word in one
+    country may be its 5,000th best), and a snapshot's positions are in publication order.
+    So each score's releases are one bitmap: a page intersects the answer with each bitmap
+    in turn, best first, and takes the newest of each, whatever the answer's size. A
+    single word has a few dozen scores (how often, and whether in the title); a longer
+    query may have one per match, still one small bitmap each.
     """
 
-    def __init__(self, snapshot, query, using):
-        self.spots = []
-        self._snapshot = snapshot
-        self._matches = Release.objects.using(using).published_or_scheduled()
-        self._query = query
-        self._limit = 0
-        self._done = False
-        self._by_index = ranks_by_index(using)
-        self._lock = threading.Lock()
+    def __init__(self, tiers):
+        self.tiers = tiers  # [(score, BitMap of positions)], best score first
+        self.matches = BitMap.union(*(found for _score, found in tiers)) if tiers else BitMap()
 
-    @property
-    def done(self):
-        """Whether every match has been read: a walk through it asks nothing more."""
-        return self._done
-
-    def __iter__(self):
-        index = 0
-        while True:
-            spots = self.spots
-            while index < len(spots):
-                yield spots[index]
-                index += 1
-            if self._done:
-                return
-            self._read_more()
-
-    def _read_more(self):
-        with self._lock:
-            if self._done:
-                return
-            spots = self._snapshot.spots
-            if not self._by_index or self._limit >= FIRST_RANKED * 3:
-                # Without the index, or a third read (long runs of equal distances): every
-                # match at once, ties ordered in SQL, costs less than more slices.
-                self.spots = positions(spots, best_first(self._matches, self._query))
-                self._done = True
-                return
-            self._limit = max(FIRST_RANKED, self._limit * 3)
-            rows = list(nearest(self._matches, self._query)[: self._limit])
-            self._done = len(rows) < self._limit
-            if not self._done:
-                last = rows[-1][1]
-                rows = [row for row in rows if row[1] != last]
-            ranked = sorted(
-                (distance, -spot) for pk, distance in rows if (spot := spot_of(spots, pk)) >= 0
-            )
-            self.spots = [-spot for _distance, spot in ranked]
+    def best_first(self, matching, offset, size):
+        """Positions ``offset``..``offset + size`` of ``matching`` in this order: best
+        score first, then newest (the higher position) first."""
+        whole = matching == self.matches
+        found = []
+        for _score, tier in self.tiers:
+            hit = tier if whole else tier & matching
+            count = len(hit)
+            if offset >= count:
+                offset -= count
+                continue
+            stop = count - offset
+            start = max(0, stop - (size - len(found)))
+            found.extend(reversed(hit[start:stop]))
+            offset = 0
+            if len(found) == size:
+                break
+        return found
 
 
 INDEX = Index()
@@ -552,19 +502,6 @@ class Answer:
     def ids(self):
         """The matching releases' ids."""
         return [self.snapshot.ids[spot] for spot in self.matching]
-
-    def ranked(self, order, offset, size):
-        """``size`` ids from ``offset`` in the search's own order (best match first)."""
-        found = []
-        for spot in order:
-            if spot in self.matching:
-                if offset:
-                    offset -= 1
-                    continue
-                found.append(self.snapshot.ids[spot])
-                if len(found) == size:
-                    break
-        return found
 
     def older_than(self, moment, pk, size):
         """The ``size`` newest ids before (``moment``, ``pk``): a keyset step."""

@@ -2,13 +2,13 @@
 
 On PostgreSQL, the stored and GIN-indexed ``search_vector`` (title weighted above body,
 kept by a trigger) is matched with ``websearch_to_tsquery``: words, "quoted phrases" and
--excluded words, ranked by ``ts_rank``, or, where the RUM index is (migration 0008), by
-its distance ``<=>``, read best first from the index. SQLite gets a simpler fallback that
-reads the same syntax and matches words and phrases anywhere in the title or body.
+-excluded words, each match scored by ``ts_rank`` in the query that finds it (the finder's
+index orders pages by that score: press.engine.Scores). SQLite gets a simpler fallback that
+reads the same syntax, matches words and phrases anywhere in the title or body, and scores a
+match in the title above one in the body alone.
 Snippets are cut and highlighted here, in Python, from the page's twenty results only.
 """
 
-import functools
 import re
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -38,11 +38,6 @@ def search_config(language=None):
     return SEARCH_CONFIGS.get(language or current_language(), "simple")
 
 
-RANK_INDEX = "release_search_rank"  # press/migrations/0008_search_rank_index.py
-CREATE_RANK_INDEX = (
-    f"CREATE INDEX IF NOT EXISTS {RANK_INDEX} "
-    "ON press_release USING rum (search_vector rum_tsvector_ops)"
-)
 TEXT_OUTPUT = models.TextField()
 _TOKEN = re.compile(r'(-?)"([^"]*)"?|(-?)(\S+)')
 
@@ -96,42 +91,6 @@ def every_match_plan(alias):
             yield
         finally:
             cursor.execute(change, previous)
-
-
-@functools.cache
-def ranks_by_index(alias):
-    """Whether the database ``alias`` has the RUM index: asked once a process."""
-    connection = connections[alias]
-    if connection.vendor != "postgresql":
-        return False
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1 FROM pg_indexes WHERE indexname = %s", [RANK_INDEX])
-        return cursor.fetchone() is not None
-
-
-def best_first(queryset, query):
-    """The ids of ``queryset``'s matches for ``query``, best match first, then newest:
-    the finder's relevance order, every match ranked."""
-    if ranks_by_index(queryset.db):
-        ordered = nearest(queryset, query).order_by("distance", "-published_at", "-pk")
-    else:
-        ordered = search(queryset, query).order_by("-rank", "-published_at", "-pk")
-    return ordered.values_list("pk", flat=True)
-
-
-def nearest(queryset, query):
-    """``(id, distance)`` of ``queryset``'s matches in the RUM index's order (nearest, so
-    best, first): a slice reads only its rows. Ties come in no set order."""
-    ts_query = SearchQuery(query, search_type="websearch", config=search_config())
-    distance = models.Func(
-        models.F("search_vector"),
-        ts_query,
-        template="%(expressions)s",
-        arg_joiner=" <=> ",
-        output_field=models.FloatField(),
-    )
-    matches = queryset.filter(search_vector=ts_query).annotate(distance=distance)
-    return matches.order_by("distance").values_list("pk", "distance")
 
 
 def search(queryset, query):

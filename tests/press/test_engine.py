@@ -94,9 +94,11 @@ def queries(draw, fields, sources, countries):
     days = st.integers(min_value=-900, max_value=10)
     for name in draw(st.lists(st.sampled_from(["date_from", "date_to"]), max_size=2, unique=True)):
         pairs.append((name, (today + dt.timedelta(days=draw(days))).isoformat()))
+    sorts = ["newest", "oldest"]
     if draw(st.booleans()):
         pairs.append(("q", draw(st.sampled_from(WORDS))))
-    pairs.append(("sort", draw(st.sampled_from(["newest", "oldest"]))))
+        sorts.append("relevance")
+    pairs.append(("sort", draw(st.sampled_from(sorts))))
     return pairs
 
 
@@ -112,6 +114,8 @@ def finder_for(pairs, within=None):
 
 def sql_order(finder):
     queryset = finder.filtered()
+    if finder.sort == "relevance":  # a search's score, then newest
+        return list(queryset.order_by("-rank", "-published_at", "-pk").values_list("pk", flat=True))
     if finder.sort == "oldest":
         return list(queryset.order_by("published_at", "pk").values_list("pk", flat=True))
     return list(queryset.newest_first().values_list("pk", flat=True))
@@ -289,16 +293,19 @@ def test_a_list_shows_the_terms_the_database_holds(archive, django_assert_num_qu
 def test_a_search_s_matches_are_computed_once_for_every_process(
     archive, django_assert_num_queries, make_release
 ):
-    """Another process (here another Index, as a second worker has) reads the matches the
-    first shared, with no query; after a write, the new version's matches are new."""
+    """Another process (here another Index, as a second worker has) reads the matches and
+    their scores the first shared, with no query; after a write, the new version's matches
+    are new."""
     key = versions("default")[0].key
     first, second = engine.Index(), engine.Index()
     mine = first.snapshot(key)
     found = first.matches(mine, "co-operation")
     assert len(found) > 0
+    best = first.scores(mine, "co-operation").best_first(found, 0, len(found))
     theirs = second.snapshot(key)
     with django_assert_num_queries(0):
         assert second.matches(theirs, "co-operation") == found
+        assert second.scores(theirs, "co-operation").best_first(found, 0, len(found)) == best
 
     make_release(title="Co-operation renewed")
     key = versions("default")[0].key

@@ -1,50 +1,30 @@
-"""Searches sorted by relevance: the same order however the engine reads it.
+"""Searches sorted by relevance: the finder's index gives the order SQL would.
 
-A narrow answer is ranked among its own releases in one query; a wide one walks the
-search's ranking in growing slices (press.engine.Ranking). On PostgreSQL the ranking is
-the RUM index's distance where the index is, ``ts_rank`` where it is not; both ways run
-here (the index is dropped inside the test's transaction for the second). Each is held to
-an oracle: the whole order in one SQL statement, sorted as the page promises.
+A search's matches come from the database once, each with its score (PostgreSQL's
+``ts_rank``, SQLite's fallback score), grouped by score in the index (press.engine.Scores);
+every page, filter and sort of that search is then read from those groups with no query.
+Each test holds the pages to an oracle: the whole order in one SQL statement, best score
+first, then newest.
 """
 
-import os
+import datetime as dt
 from urllib.parse import urlencode
 
 import pytest
-from django.contrib.postgres.search import SearchQuery, SearchRank
-from django.db import connection, models
+import time_machine
+from django.db import connection
 from django.http import QueryDict
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+from pyroaring import BitMap
 
 from press import engine
 from press.finder import Finder
 from press.models import Release
-from press.search import RANK_INDEX, ranks_by_index, search, search_config
+from press.search import search
 from tests.helpers.pages import card_titles
 
 pytestmark = pytest.mark.django_db
-
-WAYS = ["rum index", "ts_rank"] if connection.vendor == "postgresql" else ["fallback"]
-
-
-def rum_installed():
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1 FROM pg_available_extensions WHERE name = 'rum'")
-        return cursor.fetchone() is not None
-
-
-@pytest.fixture(params=WAYS)
-def ranking_way(request, db):
-    """The ranking the database offers: with the RUM index, or with it dropped."""
-    ranks_by_index.cache_clear()
-    if request.param == "rum index" and not rum_installed():
-        pytest.skip("RUM is not installed (apt-get install postgresql-15-rum)")
-    if request.param == "ts_rank":
-        with connection.cursor() as cursor:
-            cursor.execute(f"DROP INDEX IF EXISTS {RANK_INDEX}")
-    assert ranks_by_index(connection.alias) == (request.param == "rum index")
-    yield request.param
-    ranks_by_index.cache_clear()
 
 
 @pytest.fixture
@@ -67,27 +47,11 @@ def ceasefires(make_release):
     make_release(title="Youth forum opens", body="<p>Young people debate.</p>")
 
 
-def oracle(way, query, **filters):
+def oracle(query, **filters):
     """Every public match of ``query``, best first then newest, in one statement."""
-    matches = Release.objects.published().filter(**filters)
-    if way == "fallback":
-        ordered = search(matches, query).order_by("-rank", "-published_at", "-pk")
-        return list(ordered.values_list("pk", flat=True))
-    ts_query = SearchQuery(query, search_type="websearch", config=search_config("en"))
-    matches = matches.filter(search_vector=ts_query)
-    if way == "ts_rank":
-        score = SearchRank(models.F("search_vector"), ts_query)
-        ordered = matches.annotate(score=score).order_by("-score", "-published_at", "-pk")
-        return list(ordered.values_list("pk", flat=True))
-    ids = list(matches.values_list("pk", flat=True))
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT id FROM press_release WHERE id = ANY(%s) ORDER BY "
-            "search_vector <=> websearch_to_tsquery(%s::regconfig, %s), "
-            "published_at DESC, id DESC",
-            [ids, search_config("en"), query],
-        )
-        return [row[0] for row in cursor.fetchall()]
+    matches = search(Release.objects.published().filter(**filters), query)
+    ordered = matches.order_by("-rank", "-published_at", "-pk")
+    return list(ordered.values_list("pk", flat=True))
 
 
 def pages(query, size, **params):
@@ -102,58 +66,44 @@ def pages(query, size, **params):
     return found
 
 
-@pytest.mark.parametrize("wide", [False, True], ids=["ranked among", "ranking walked"])
-def test_pages_by_relevance_follow_the_whole_order(ranking_way, ceasefires, monkeypatch, wide):
-    if wide:  # every answer walks the ranking, read three rows at first
-        monkeypatch.setattr(engine, "RANKED_AMONG", 0)
-        monkeypatch.setattr(engine, "FIRST_RANKED", 3)
-
-    expected = oracle(ranking_way, "ceasefire")
-    assert len(expected) == 14
-    assert pages("ceasefire", 4) == expected
-    moldova = oracle(ranking_way, "ceasefire", sources__slug="mission-to-moldova")
-    assert 0 < len(moldova) < len(expected)
-    assert pages("ceasefire", 3, source="mission-to-moldova") == moldova
-
-
-def test_a_small_share_of_a_search_is_ranked_among_itself_until_the_ranking_is_read(
-    ranking_way, ceasefires, monkeypatch
-):
-    """A filter keeping few of a search's matches would find its page deep in the ranking:
-    its own releases are ranked instead (one query, no slice of the ranking), the same
-    order; once this process has read the ranking whole, a walk through it asks nothing."""
-    monkeypatch.setattr(engine, "RANKED_AMONG", 0)
-    monkeypatch.setattr(engine, "FIRST_RANKED", 3)
-    monkeypatch.setattr(engine, "WALKED_AT_MOST", 2)  # a walk of more than 2 rows: ranked
-    moldova = oracle(ranking_way, "ceasefire", sources__slug="mission-to-moldova")
-    assert 3 <= len(moldova) <= len(oracle(ranking_way, "ceasefire")) / 2
-
-    with CaptureQueriesContext(connection) as queries:
-        assert pages("ceasefire", 3, source="mission-to-moldova") == moldova
-    ranked = ranking_queries(queries)
-    assert ranked
-    assert all('"press_release"."id" IN (' in sql for sql in ranked), ranked  # its own
-
-    monkeypatch.setattr(engine, "WALKED_AT_MOST", len(moldova) * 100)
-    pages("ceasefire", 1)  # walked, a row a page, to the end: the ranking read whole
-    monkeypatch.setattr(engine, "WALKED_AT_MOST", 2)
-    with CaptureQueriesContext(connection) as queries:
-        assert pages("ceasefire", 3, source="mission-to-moldova") == moldova
-    assert not ranking_queries(queries)
-
-
-def ranking_queries(queries):
-    """The SQL of ``queries`` that ranks matches of a search (PostgreSQL's vector, or the
+def search_queries(queries):
+    """The SQL of ``queries`` that reads a search's matches (PostgreSQL's vector, or the
     fallback's folded text on SQLite)."""
     return [
         query["sql"]
         for query in queries
-        if "ORDER BY" in query["sql"]
-        and ("search_vector" in query["sql"] or "press_folded" in query["sql"])
+        if "search_vector" in query["sql"] or "press_folded" in query["sql"]
     ]
 
 
-def test_a_title_match_ranks_above_body_only_matches(ranking_way, client, make_release):
+@pytest.mark.parametrize("size", [1, 3, 4, 20])
+def test_pages_by_relevance_follow_the_whole_order(ceasefires, size):
+    expected = oracle("ceasefire")
+    assert len(expected) == 14
+    assert pages("ceasefire", size) == expected
+    moldova = oracle("ceasefire", sources__slug="mission-to-moldova")
+    assert 0 < len(moldova) < len(expected)
+    assert pages("ceasefire", size, source="mission-to-moldova") == moldova
+
+
+def test_a_search_asks_the_database_once_whatever_its_pages_filters_and_sorts(ceasefires):
+    """The first page reads the matches and their scores in one query; every other page,
+    filter and sort of the same search reads them from the index."""
+    expected = oracle("ceasefire")
+    moldova = oracle("ceasefire", sources__slug="mission-to-moldova")
+    with CaptureQueriesContext(connection) as first:
+        assert pages("ceasefire", 5) == expected
+    assert len(search_queries(first)) == 1
+
+    with CaptureQueriesContext(connection) as later:
+        assert pages("ceasefire", 2, source="mission-to-moldova") == moldova
+        finder = Finder(QueryDict("q=ceasefire&sort=newest"), Release.objects.published())
+        assert finder.total() == 14
+        finder.facets()
+    assert search_queries(later) == []
+
+
+def test_a_title_match_ranks_above_body_only_matches(client, make_release):
     make_release(title="Chair welcomes ceasefire talks", body="<p>Talks resumed.</p>", days_ago=5)
     make_release(title="Observers report", body="<p>The ceasefire held.</p>", days_ago=1)
     make_release(title="Team arrives", body="<p>Work, then ceasefire violations.</p>", days_ago=2)
@@ -167,33 +117,50 @@ def test_a_title_match_ranks_above_body_only_matches(ranking_way, client, make_r
     ]
 
 
+def test_a_scheduled_match_takes_its_place_at_its_due_second(ceasefires, make_release):
+    """Scheduled releases are scored with the rest; they count from their due second, in
+    the place their score gives them, with no new query."""
+    due = timezone.now().replace(microsecond=0) + dt.timedelta(hours=3)
+    scheduled = make_release(
+        title="Ceasefire, ceasefire",
+        body="<p>Ceasefire. The ceasefire holds; ceasefire monitors report.</p>",
+        published_at=due,
+    )
+    expected = oracle("ceasefire")
+    assert scheduled.pk not in expected
+    assert pages("ceasefire", 4) == expected
+    with time_machine.travel(due, tick=False):
+        with CaptureQueriesContext(connection) as queries:
+            after = pages("ceasefire", 4)
+        assert after == oracle("ceasefire")
+    assert after[0] == scheduled.pk
+    assert after[1:] == expected
+    assert search_queries(queries) == []
+
+
+def test_a_page_of_the_scores_crosses_from_one_score_to_the_next():
+    """Every offset and size over three scores, an answer narrowed or whole: best score
+    first, newest (the higher position) first within one."""
+    scores = engine.Scores([(0.9, BitMap([1, 5])), (0.6, BitMap([2, 3, 7])), (0.1, BitMap([4]))])
+    assert scores.matches == BitMap([1, 2, 3, 4, 5, 7])
+    for matching, order in [
+        (scores.matches, [5, 1, 7, 3, 2, 4]),
+        (BitMap([1, 3, 4, 7, 9]), [1, 7, 3, 4]),  # 9 is not a match: no score, not asked
+    ]:
+        matching &= scores.matches
+        for offset in range(len(order) + 2):
+            for size in range(1, len(order) + 2):
+                assert scores.best_first(matching, offset, size) == order[offset : offset + size]
+
+
 @pytest.mark.postgres
-def test_a_wide_search_reads_its_best_rows_first(ranking_way, ceasefires, monkeypatch):
-    if ranking_way != "rum index":
-        pytest.skip("without the index every match must be ranked")
-    monkeypatch.setattr(engine, "RANKED_AMONG", 0)
-    monkeypatch.setattr(engine, "FIRST_RANKED", 3)
-    finder = Finder(QueryDict("q=ceasefire&sort=relevance"), Release.objects.published())
-
-    with CaptureQueriesContext(connection) as queries:
-        first = finder.page_ids(1, 2)
-
-    # Read from the top, three rows, then nine, in the index's order alone (a run of equal
-    # distances at a slice's end may go on past it); a third read ranks every match.
-    ranked = [q["sql"].rstrip() for q in queries if "<=>" in q["sql"]]
-    slices = [sql for sql in ranked if "published_at" not in sql.split("ORDER BY", 1)[1]]
-    assert slices, "the ranking was read in slices"
-    assert [sql.rsplit("LIMIT", 1)[-1].strip() for sql in slices] == ["3", "9"][: len(slices)]
-    assert ranked[: len(slices)] == slices
-    assert len(ranked) - len(slices) <= 1, ranked
-    assert first == oracle(ranking_way, "ceasefire")[:2]
-
-
-@pytest.mark.postgres
-def test_the_rank_index_is_made_where_rum_is_installed(db):
+def test_the_rum_index_is_gone(db):
+    """Relevance is read from the finder's index: the RUM index of migration 0008 only cost
+    every write, and 0013 drops it."""
     if connection.vendor != "postgresql":
-        pytest.skip("RUM is PostgreSQL's")
-    if os.environ.get("CI"):
-        assert rum_installed(), "CI installs RUM (.ci/run): the ranking it serves is tested"
-    ranks_by_index.cache_clear()
-    assert ranks_by_index(connection.alias) == rum_installed()
+        pytest.skip("PostgreSQL's indexes")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexname FROM pg_indexes WHERE tablename = 'press_release'")
+        names = {name for (name,) in cursor.fetchall()}
+    assert "release_search" in names
+    assert "release_search_rank" not in names

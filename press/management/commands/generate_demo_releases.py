@@ -8,9 +8,8 @@ batches with ``bulk_create`` (on PostgreSQL with ``COPY``, which skips building 
 one long INSERT per batch): the number of queries depends on the number of batches, never
 on a query per release, so 100,000 releases and their translations take about a minute.
 The whole run is one transaction: all the releases or none. On PostgreSQL a large run sets
-the text-search indexes aside (GIN, and RUM where it is installed) and builds them again at
-the end from their own definitions: kept up row by row, they would make the run several
-times longer.
+the text-search index aside (GIN) and builds it again at the end from its own definition:
+kept up row by row, it would make the run several times longer.
 """
 
 import datetime as dt
@@ -32,8 +31,8 @@ from press.models import Release
 SLUG_CHECK_CHUNK = 900
 # From this many releases the search indexes are built once at the end rather than kept up.
 REBUILD_SEARCH_INDEXES_FROM = 10_000
-# The release table's text-search indexes (press.models, press.search).
-SEARCH_INDEX_METHODS = ("gin", "rum")
+# The release table's text-search indexes (press.models), by access method.
+SEARCH_INDEX_METHODS = ("gin",)
 
 
 def positive(text):
