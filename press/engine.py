@@ -39,9 +39,10 @@ from taxonomy import trees
 from taxonomy.models import Country, FieldOfWork, Meeting, Place
 from taxonomy.translated import collation_key, column, other_languages
 
+from . import postings
 from .models import LISTED_TERMS, LeadImage, Release, load_terms
 from .pagecache import cached_once
-from .search import every_match_plan, search, search_config
+from .search import search_config
 
 EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 MICROSECOND = dt.timedelta(microseconds=1)
@@ -352,6 +353,9 @@ class Index:
     def _shared_scores(self, snapshot, query, using):
         if not snapshot.key:  # built apart from any versions: nothing to name it by
             return self._scores(snapshot, query, using)
+        if postings.kept_here(using):  # kept by release id, caught up from version to version
+            kept = postings.current(query, using, snapshot.key, self._forgotten)
+            return Scores.of(kept.tiers, snapshot.spots)
         digest = hashlib.sha256(f"{search_config()}:{query}".encode()).hexdigest()[:32]
         key = f"engine:{using}:{snapshot.key}:{self._forgotten}:scores:{digest}"
         packed = cached_once(
@@ -384,16 +388,7 @@ class Index:
 
     @staticmethod
     def _scores(snapshot, query, using):
-        matches = search(Release.objects.using(using).published_or_scheduled(), query)
-        spots, tiers = snapshot.spots, {}
-        with every_match_plan(using):
-            for pk, score in matches.order_by().values_list("pk", "rank"):
-                spot = spot_of(spots, pk)
-                if spot >= 0:
-                    tiers.setdefault(score, []).append(spot)
-        return Scores(
-            sorted(((score, BitMap(found)) for score, found in tiers.items()), reverse=True)
-        )
+        return Scores.of(postings.read(query, using, horizon=0).tiers, snapshot.spots)
 
 
 class Scores:
@@ -410,6 +405,13 @@ class Scores:
     def __init__(self, tiers):
         self.tiers = tiers  # [(score, BitMap of positions)], best score first
         self.matches = BitMap.union(*(found for _score, found in tiers)) if tiers else BitMap()
+
+    @classmethod
+    def of(cls, tiers, spots):
+        """The scores of ``tiers`` ({score: BitMap of release ids}) at a snapshot's
+        positions (``spots``); a release with none there is left out."""
+        placed = ((score, BitMap(positions(spots, ids))) for score, ids in tiers.items())
+        return cls(sorted(((score, found) for score, found in placed if found), reverse=True))
 
     def best_first(self, matching, offset, size):
         """Positions ``offset``..``offset + size`` of ``matching`` in this order: best

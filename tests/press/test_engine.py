@@ -21,7 +21,6 @@ from institutions.models import Structure
 from press import engine
 from press.finder import Finder
 from press.models import LISTED_TERMS, Release, load_terms
-from press.pagecache import versions
 from taxonomy.models import Country, FieldOfWork, MenuItem, Place
 from tests.helpers import images as pictures
 from tests.helpers.pages import page
@@ -288,26 +287,3 @@ def test_a_list_shows_the_terms_the_database_holds(archive, django_assert_num_qu
             shown = [(term.pk, term.name, term.slug) for term in release.terms[relation]]
             held = [(term.pk, term.name, term.slug) for term in from_sql.terms[relation]]
             assert shown == held, (release.pk, relation)
-
-
-def test_a_search_s_matches_are_computed_once_for_every_process(
-    archive, django_assert_num_queries, make_release
-):
-    """Another process (here another Index, as a second worker has) reads the matches and
-    their scores the first shared, with no query; after a write, the new version's matches
-    are new."""
-    key = versions("default")[0].key
-    first, second = engine.Index(), engine.Index()
-    mine = first.snapshot(key)
-    found = first.matches(mine, "co-operation")
-    assert len(found) > 0
-    best = first.scores(mine, "co-operation").best_first(found, 0, len(found))
-    theirs = second.snapshot(key)
-    with django_assert_num_queries(0):
-        assert second.matches(theirs, "co-operation") == found
-        assert second.scores(theirs, "co-operation").best_first(found, 0, len(found)) == best
-
-    make_release(title="Co-operation renewed")
-    key = versions("default")[0].key
-    newer = second.snapshot(key)
-    assert len(second.matches(newer, "co-operation")) == len(found) + 1
