@@ -199,3 +199,15 @@ def test_every_row_says_which_transaction_last_wrote_it(ceasefires):
     assert first is not None
     assert second > first
     assert postings.kept_here(connection.alias)
+
+
+@on_postgresql
+def test_the_search_vector_is_kept_in_the_row(db):
+    """Scoring reads every match's vector: kept in the row (MAIN), not moved out to the
+    TOAST table with a long body, it costs no page reads of its own (migration 0015)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT attstorage FROM pg_attribute WHERE attrelid = 'press_release'::regclass"
+            " AND attname IN ('search_vector', 'body') ORDER BY attname"
+        )
+        assert [storage for (storage,) in cursor.fetchall()] == ["x", "m"]  # body, vector
