@@ -9,10 +9,15 @@ commit (transactional), as the processes of a site do.
 """
 
 import datetime as dt
+import io
+import pickle
+import re
 from urllib.parse import urlencode
 
 import psycopg2
 import pytest
+from django.core.cache import cache
+from django.core.management import call_command
 from django.db import connection, transaction
 from django.http import QueryDict
 from django.test.utils import CaptureQueriesContext
@@ -20,6 +25,7 @@ from django.utils import timezone
 
 from press import engine, postings
 from press.finder import Finder
+from press.management.commands import warm_search
 from press.models import Release
 from press.pagecache import versions
 from press.search import search
@@ -211,3 +217,71 @@ def test_the_search_vector_is_kept_in_the_row(db):
             " AND attname IN ('search_vector', 'body') ORDER BY attname"
         )
         assert [storage for (storage,) in cursor.fetchall()] == ["x", "m"]  # body, vector
+
+
+@on_postgresql
+def test_warming_reads_every_common_word_as_its_own_search_would(ceasefires):
+    """One pass over the vectors gives each common word the postings its own reading would
+    give, scores included, and its first search then reads nothing whole."""
+    make_release(title="Youth talks on the ceasefire", body="<p>Youth and talks.</p>")
+    warmed = postings.warm(connection.alias, least=2)
+    assert warmed.words >= 3  # ceasefire, youth, report, …
+    for word in ["ceasefire", "Youth", "reports"]:
+        horizon, _writing, table, normal = postings._horizon(connection.alias, word)
+        kept = pickle.loads(cache.get(postings._key(connection.alias, table, 0, normal)))
+        assert kept.tiers == postings.read(word, connection.alias, horizon).tiers, word
+
+    with CaptureQueriesContext(connection) as queries:
+        found = by_relevance("ceasefire")
+    assert whole_readings(queries) == []
+    assert found == oracle("ceasefire")
+    expected = oracle("ceasefire talks")
+    with CaptureQueriesContext(connection) as queries:
+        assert by_relevance("ceasefire talks") == expected
+    assert len(whole_readings(queries)) == 1  # two words: read at their first search
+
+
+def test_the_warming_command_says_why_it_does_nothing(settings):
+    out = io.StringIO()
+    call_command("warm_search", stdout=out)
+    if connection.vendor == "postgresql":
+        assert "the cache is each process's own" in out.getvalue()
+    else:
+        assert "this database keeps no postings (SQLite)" in out.getvalue()
+
+
+@on_postgresql
+def test_the_warming_command_fills_a_shared_cache(ceasefires, monkeypatch):
+    monkeypatch.setattr(warm_search, "PROCESS_LOCAL", ())  # take the test's cache as shared
+    out = io.StringIO()
+    call_command("warm_search", "--least", "3", stdout=out)
+    assert re.search(
+        r"Warmed the search postings of \d+ words in 3 releases or more", out.getvalue()
+    )
+    assert cache.get(f"engine:postings:warmed:{connection.alias}:{_table_id()}")["words"] > 0
+
+
+def _table_id():
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 'press_release'::regclass::oid")
+        return cursor.fetchone()[0]
+
+
+def test_the_server_starts_the_warming_beside_its_workers(monkeypatch):
+    from osce_site import gunicorn_conf
+
+    started = []
+    monkeypatch.setattr(
+        gunicorn_conf.subprocess, "Popen", lambda args: started.append(args) or _Done()
+    )
+    monkeypatch.delenv("WARM_SEARCH", raising=False)
+    gunicorn_conf.when_ready(server=None)
+    assert [args[1:] for args in started] == [[str(gunicorn_conf.MANAGE), "warm_search"]]
+    monkeypatch.setenv("WARM_SEARCH", "0")
+    gunicorn_conf.when_ready(server=None)
+    assert len(started) == 1
+
+
+class _Done:
+    def wait(self):
+        return 0
