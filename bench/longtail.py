@@ -204,7 +204,11 @@ def wait_for_warm_search(redis, limit):
         if time.perf_counter() - start > limit:
             sys.exit(f"warm_search did not finish in {limit} s")
         time.sleep(0.5)
-    print(f"search postings warmed by the server in {time.perf_counter() - start:.0f} s")
+    memory = redis.cli("info", "memory").split("used_memory_human:")[1].split()[0]
+    print(
+        f"search postings warmed by the server in {time.perf_counter() - start:.0f} s "
+        f"(Redis holds {memory})"
+    )
 
 
 def verdict(label, passed):

@@ -100,7 +100,7 @@ class Snapshot:
     names: dict = field(default_factory=dict)
     country_groups: dict = field(default_factory=dict)  # country pk -> its group's position
     key: str = ""  # the versions it was built for: names what is derived from it
-    _local: dict = field(default_factory=dict, repr=False)  # options_in's, per language
+    _local: dict = field(default_factory=dict, repr=False)  # options_in's, placed's ids
 
     def __len__(self):
         return len(self.ids)
@@ -126,6 +126,14 @@ class Snapshot:
         """The positions of any of the terms ``keys`` of ``facet``."""
         bitmaps = [self.terms[facet][key] for key in keys if key in self.terms[facet]]
         return BitMap.union(*bitmaps) if bitmaps else BitMap()
+
+    def placed(self, ids):
+        """The positions of the releases ``ids`` (a BitMap of ids); those without one are
+        left out. In C but for one lookup an id: half the time of :func:`positions`."""
+        present = self._local.get("present")
+        if present is None:
+            present = self._local["present"] = BitMap(array("I", self.ids))
+        return BitMap(array("I", map(self.spots.__getitem__, ids & present)))
 
     def options_in(self, code):
         """Each facet's options, (pk, slug, name, depth), with names in language ``code``;
@@ -355,7 +363,7 @@ class Index:
             return self._scores(snapshot, query, using)
         if postings.kept_here(using):  # kept by release id, caught up from version to version
             kept = postings.current(query, using, snapshot.key, self._forgotten)
-            return Scores.of(kept.tiers, snapshot.spots)
+            return Scores.of(kept.tiers, snapshot)
         digest = hashlib.sha256(f"{search_config()}:{query}".encode()).hexdigest()[:32]
         key = f"engine:{using}:{snapshot.key}:{self._forgotten}:scores:{digest}"
         packed = cached_once(
@@ -388,7 +396,7 @@ class Index:
 
     @staticmethod
     def _scores(snapshot, query, using):
-        return Scores.of(postings.read(query, using, horizon=0).tiers, snapshot.spots)
+        return Scores.of(postings.read(query, using, horizon=0).tiers, snapshot)
 
 
 class Scores:
@@ -407,10 +415,10 @@ class Scores:
         self.matches = BitMap.union(*(found for _score, found in tiers)) if tiers else BitMap()
 
     @classmethod
-    def of(cls, tiers, spots):
-        """The scores of ``tiers`` ({score: BitMap of release ids}) at a snapshot's
-        positions (``spots``); a release with none there is left out."""
-        placed = ((score, BitMap(positions(spots, ids))) for score, ids in tiers.items())
+    def of(cls, tiers, snapshot):
+        """The scores of ``tiers`` ({score: BitMap of release ids}) at ``snapshot``'s
+        positions; a release with none there is left out."""
+        placed = ((score, snapshot.placed(ids)) for score, ids in tiers.items())
         return cls(sorted(((score, found) for score, found in placed if found), reverse=True))
 
     def best_first(self, matching, offset, size):
