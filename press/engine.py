@@ -50,7 +50,7 @@ SNAPSHOT_TIMEOUT = 60 * 60 * 24  # a new version makes a snapshot unreachable lo
 # The shape of a snapshot: part of its key in the shared cache, so that a process with new
 # code never unpickles one that an older process built without a field it reads.
 SNAPSHOT_FORMAT = 4
-SEARCHES_KEPT = 512  # recent searches' scores kept per process, per snapshot
+SEARCHES_KEPT = 128  # recent searches' scores kept per process: up to 460 kB each at 1M
 
 FACETS = ("field", "source", "country", "type")  # what the finder offers to choose from
 # The facets the index keeps, each with the tree model whose subtrees fold in, and the
