@@ -50,7 +50,11 @@ SNAPSHOT_TIMEOUT = 60 * 60 * 24  # a new version makes a snapshot unreachable lo
 # The shape of a snapshot: part of its key in the shared cache, so that a process with new
 # code never unpickles one that an older process built without a field it reads.
 SNAPSHOT_FORMAT = 4
-SEARCHES_KEPT = 128  # recent searches' scores kept per process: up to 460 kB each at 1M
+# Recent searches' scores kept per process: as many as fit in this many bytes of bitmaps
+# (a rare word's take kilobytes; "security" at 1,000,000 releases 460 kB), and no more
+# than SEARCHES_KEPT of them.
+SEARCHES_MEMORY = 64 * 2**20
+SEARCHES_KEPT = 512
 
 FACETS = ("field", "source", "country", "type")  # what the finder offers to choose from
 # The facets the index keeps, each with the tree model whose subtrees fold in, and the
@@ -312,7 +316,8 @@ class Index:
     def __init__(self):
         self._lock = threading.Lock()
         self._current = (None, None)  # (versions, snapshot), replaced as one
-        self._searches = OrderedDict()
+        self._searches = OrderedDict()  # key -> Scores, least recently asked first
+        self._held = 0  # the bytes of the searches kept
         self._forgotten = 0  # forget_searches' calls: part of the shared matches' keys
 
     def snapshot(self, key, using="default"):
@@ -331,6 +336,7 @@ class Index:
                 snapshot = pickle.loads(packed)  # our own cache's bytes
                 snapshot.key = str(key)
                 self._searches.clear()
+                self._held = 0
                 self._current = (key, snapshot)
         return snapshot
 
@@ -339,6 +345,7 @@ class Index:
         that time a search uncached."""
         with self._lock:
             self._searches.clear()
+            self._held = 0
             self._forgotten += 1
 
     def matches(self, snapshot, query, using="default"):
@@ -389,9 +396,14 @@ class Index:
                 return found
         found = compute()
         with self._lock:
-            self._searches[key] = found
-            while len(self._searches) > SEARCHES_KEPT:
-                self._searches.popitem(last=False)
+            if key not in self._searches:
+                self._searches[key] = found
+                self._held += found.nbytes
+            while self._searches and (
+                self._held > SEARCHES_MEMORY or len(self._searches) > SEARCHES_KEPT
+            ):
+                _key, dropped = self._searches.popitem(last=False)
+                self._held -= dropped.nbytes
         return found
 
     @staticmethod
@@ -413,6 +425,9 @@ class Scores:
     def __init__(self, tiers):
         self.tiers = tiers  # [(score, BitMap of positions)], best score first
         self.matches = BitMap.union(*(found for _score, found in tiers)) if tiers else BitMap()
+        self.nbytes = sum(len(found.serialize()) for _score, found in tiers) + len(
+            self.matches.serialize()
+        )  # what keeping it costs, near enough
 
     @classmethod
     def of(cls, tiers, snapshot):

@@ -52,7 +52,7 @@ class Postings:
 
 def current(query, using, version, generation=0):
     """The postings of ``query`` (in the page's search configuration), up to date for the
-    content version ``version``: from this call's cache, else read whole, then caught up
+    content version ``version``: from the shared cache, else read whole, then caught up
     with the rows written since they were read (one query, none within one version)."""
     horizon, writing, table, normal = _horizon(using, query)
     key = _key(using, table, generation, normal)

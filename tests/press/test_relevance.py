@@ -164,3 +164,18 @@ def test_the_rum_index_is_gone(db):
         names = {name for (name,) in cursor.fetchall()}
     assert "release_search" in names
     assert "release_search_rank" not in names
+
+
+def test_the_searches_kept_stay_within_their_memory(ceasefires, monkeypatch):
+    """Each worker keeps its recent searches' bitmaps up to a budget of bytes, the least
+    recently asked dropped first: a dropped search is only read again, never wrong."""
+    index = engine.INDEX
+    assert pages("ceasefire", 20) == oracle("ceasefire")
+    kept = [key[-1] for key in index._searches]
+    assert kept == ["ceasefire"]
+    assert index._held > 0
+    monkeypatch.setattr(engine, "SEARCHES_MEMORY", index._held)
+    assert pages("talks", 20) == oracle("talks")
+    assert "ceasefire" not in [key[-1] for key in index._searches]
+    assert index._held <= engine.SEARCHES_MEMORY
+    assert pages("ceasefire", 20) == oracle("ceasefire")  # read again, the same
