@@ -209,6 +209,9 @@ def test_two_workers_side_by_side_never_send_one_message_twice(site, smtp):
     assert received_per_address(smtp) == dict.fromkeys(addresses, 1)
     assert {row["attempts"] for row in site.messages()} == {1}
 
+    # A batch marks each message sent as it goes, and itself done after its last one.
+    running = lambda: [t for t in site.tasks("send_batch") if t["status"] == "RUNNING"]  # noqa: E731
+    site.wait_for(lambda: not running(), "every send task ended")
     sent_by = collections.Counter()
     for task in site.tasks("send_batch"):
         assert task["status"] in ("SUCCESSFUL", "READY"), task["status"]
