@@ -50,13 +50,33 @@ class Postings:
     version: str = ""  # the content version they were last brought up to date for
 
 
-def current(query, using, version, generation=0):
-    """The postings of ``query`` (in the page's search configuration), up to date for the
-    content version ``version``: from the shared cache, else read whole, then caught up
-    with the rows written since they were read (one query, none within one version)."""
-    horizon, writing, table, normal = _horizon(using, query)
-    key = _key(using, table, generation, normal)
-    if writing:  # not for the cache: this transaction's writes may be rolled back
+@dataclass
+class Reading:
+    """Where a search stands at this moment: what a reading of it would see, and where its
+    postings are kept."""
+
+    query: str
+    using: str
+    horizon: int  # the oldest transaction running now
+    writing: bool  # whether this transaction has written: nothing of it is shared then
+    table: int  # the release table's object id
+    normal: str  # the query as PostgreSQL reads it in the page's configuration
+
+    @classmethod
+    def now(cls, query, using):
+        return cls(query, using, *_horizon(using, query))
+
+    def key(self, generation=0):
+        return _key(self.using, self.table, generation, self.normal)
+
+
+def current(reading, version, generation=0):
+    """The postings of ``reading``'s query, up to date for the content version
+    ``version``: from the shared cache, else read whole, then caught up with the rows
+    written since they were read (one query, none within one version)."""
+    query, using, horizon = reading.query, reading.using, reading.horizon
+    key = reading.key(generation)
+    if reading.writing:  # not for the cache: this transaction's writes may be rolled back
         packed = cache.get(key)
         if packed is None:
             return read(query, using, horizon, version)

@@ -76,10 +76,10 @@ def ceasefires():
     return found, others
 
 
-def test_a_search_is_read_once_for_every_process(ceasefires):
+def test_a_search_is_read_once_for_every_process(ceasefires, monkeypatch):
     """Another process (here another Index, as a second worker has) reads the search the
-    first read, with no reading of its own; after a write, the new version's matches
-    count the new release."""
+    first read, already placed at the version's positions, with no reading or placing of
+    its own; after a write, the new version's matches count the new release."""
     key = versions("default")[0].key
     first, second = engine.Index(), engine.Index()
     mine = first.snapshot(key)
@@ -87,10 +87,14 @@ def test_a_search_is_read_once_for_every_process(ceasefires):
     assert len(found) == 6
     best = first.scores(mine, "ceasefire").best_first(found, 0, 6)
     theirs = second.snapshot(key)
+    placings = []
+    monkeypatch.setattr(engine.Snapshot, "placed", lambda *args: placings.append(args))
     with CaptureQueriesContext(connection) as queries:
         assert second.matches(theirs, "ceasefire") == found
         assert second.scores(theirs, "ceasefire").best_first(found, 0, 6) == best
     assert whole_readings(queries) == []
+    assert placings == []
+    monkeypatch.undo()
 
     make_release(title="Ceasefire renewed")
     newer = second.snapshot(versions("default")[0].key)
