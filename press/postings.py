@@ -114,7 +114,7 @@ def _horizon(using, query):
             "SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint,"
             " pg_current_xact_id_if_assigned() IS NOT NULL,"
             f" '{Release._meta.db_table}'::regclass::oid,"
-            " websearch_to_tsquery(%s::regconfig, %s)::text",
+            " press_search_query(%s::regconfig, %s)::text",
             [search_config(), query],
         )
         return cursor.fetchone()

@@ -2,9 +2,10 @@
 
 On PostgreSQL, the stored and GIN-indexed ``search_vector`` (title weighted above body,
 kept by a trigger) is matched with ``websearch_to_tsquery``: words, "quoted phrases" and
--excluded words, each match scored by ``ts_rank`` in the query that finds it (the finder's
-index orders pages by that score: press.engine.Scores). SQLite gets a simpler fallback that
-reads the same syntax, matches words and phrases anywhere in the title or body, and scores a
+-excluded words (a query of one hyphenated word is read as that word's lexeme: migration
+0016), each match scored by ``ts_rank`` in the query that finds it (the finder's index
+orders pages by that score: press.engine.Scores). SQLite gets a simpler fallback that reads
+the same syntax, matches words and phrases anywhere in the title or body, and scores a
 match in the title above one in the body alone.
 Snippets are cut and highlighted here, in Python, from the page's twenty results only.
 """
@@ -93,10 +94,22 @@ def every_match_plan(alias):
             cursor.execute(change, previous)
 
 
+class WebSearchQuery(SearchQuery):
+    """``websearch_to_tsquery``, but a query of one hyphenated word ("co-operation") is
+    read as the word's own lexeme rather than as the phrase of its parts: the same
+    releases, found from the index alone (migration 0016)."""
+
+    function = "press_search_query"
+
+    def __init__(self, value, *, config):
+        super().__init__(value, config=config, search_type="websearch")
+        self.function = type(self).function
+
+
 def search(queryset, query):
     """Narrow ``queryset`` to releases matching ``query``, annotated with a ``rank``."""
     if connections[queryset.db].vendor == "postgresql":
-        ts_query = SearchQuery(query, search_type="websearch", config=search_config())
+        ts_query = WebSearchQuery(query, config=search_config())
         return queryset.filter(search_vector=ts_query).annotate(
             rank=SearchRank(models.F("search_vector"), ts_query)
         )

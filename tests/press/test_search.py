@@ -100,6 +100,24 @@ def test_a_phrase_does_not_run_from_the_end_of_the_title_into_the_body(client, m
     assert found(client, '"border monitoring"') == ["Border monitoring resumes"]
 
 
+def test_a_hyphenated_word_finds_the_word_and_a_phrase_with_it_keeps_its_places(
+    client, make_release
+):
+    """On PostgreSQL one hyphenated word is read as its own lexeme, not as the phrase of
+    its parts (migration 0016): the same releases, and a phrase with it stays a phrase."""
+    make_release(title="Anti-corruption reform adopted", days_ago=1)
+    make_release(title="Anti-corruption week", body="<p>A reform of courts.</p>", days_ago=2)
+    make_release(title="Corruption and anti-fraud work", days_ago=3)
+
+    assert found(client, "anti-corruption") == [
+        "Anti-corruption reform adopted",
+        "Anti-corruption week",
+    ]
+    assert found(client, "Anti-Corruption") == found(client, "anti-corruption")
+    assert found(client, '"anti-corruption reform"') == ["Anti-corruption reform adopted"]
+    assert found(client, "anti-corruption -week") == ["Anti-corruption reform adopted"]
+
+
 def test_a_minus_word_excludes_releases_with_that_word(client, releases):
     assert found(client, "ceasefire -violations") == [BODY_MATCH, TITLE_MATCH]
 
@@ -385,6 +403,24 @@ def test_the_title_weighs_more_than_the_body(make_release):
     )
 
     assert ranks[in_title.pk] > ranks[in_body.pk] > 0
+
+
+@postgres_only
+def test_one_hyphenated_word_is_read_as_its_lexeme_and_nothing_else_changes(db):
+    """What press_search_query gives, against websearch_to_tsquery's reading."""
+    cases = {
+        "co-operation": "'co-oper'",
+        " Chairperson-in-Office ": "'chairperson-in-offic'",
+        "security": "'secur'",
+        '"co-operation"': "'co-oper'",
+        '"anti-corruption reform"': "'anti-corrupt' <-> 'anti' <-> 'corrupt' <-> 'reform'",
+        "anti-corruption reform": "'anti-corrupt' <-> 'anti' <-> 'corrupt' & 'reform'",
+        "co-operation -police": "'co-oper' <-> 'co' <-> 'oper' & !'polic'",
+    }
+    with connection.cursor() as cursor:
+        for query, expected in cases.items():
+            cursor.execute("SELECT press_search_query('english', %s)::text", [query])
+            assert cursor.fetchone()[0] == expected, query
 
 
 @postgres_only
