@@ -263,6 +263,9 @@ def test_the_warming_command_fills_a_shared_cache(ceasefires, monkeypatch):
         r"Warmed the search postings of \d+ words in 3 releases or more", out.getvalue()
     )
     assert cache.get(f"engine:postings:warmed:{connection.alias}:{_table_id()}")["words"] > 0
+    assert "Built the finder's index for the current versions" in out.getvalue()
+    key = versions("default")[0].key  # the index is there for the first visitor
+    assert cache.get(f"engine:{engine.SNAPSHOT_FORMAT}:default:{key}") is not None
 
 
 def _table_id():
