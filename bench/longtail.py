@@ -29,7 +29,10 @@ file (written in the workspace, one a line) once, in order, across the connectio
 ends the run when the list is done (``--limit`` seconds bound it). The rate is answers over
 the time from the first request to the last answer; p50/p90/p99 are wrk's. Exits 1 on any
 error in the tail or the mix (an answer outside 2xx/3xx, a socket error, a timeout, a path
-left unanswered within the limit) and on any missed target.
+left unanswered within the limit) and on any missed target. The 5% share and the 25 ms
+render are the issue's targets at 100,000 releases: at a larger ``--count`` their lines are
+shown ("met"/"not"), not counted, and ``--against`` adds the 1,000,000 one (half the 100,000
+share).
 """
 
 import argparse
@@ -211,7 +214,11 @@ def wait_for_warm_search(redis, limit):
     )
 
 
-def verdict(label, passed):
+def verdict(label, passed, applies=True):
+    """Print a target's line; one the issue sets at another size is shown, not counted."""
+    if not applies:
+        print(f"{'met ' if passed else 'not '}  {label} (a target at 100,000 releases)")
+        return True
     print(f"{'PASS' if passed else 'FAIL'}  {label}")
     return passed
 
@@ -248,6 +255,7 @@ def main():
     args.threads, args.timeout = 2, 30
     require_stack("bench/longtail.py")
     prefix = "" if args.language == "en" else f"/{args.language}"
+    at_100k = args.count <= 100_000  # the issue's share and render targets; 1M has its own
 
     with Workspace("osce-longtail-") as workspace:
         folder, redis = workspace.folder, workspace.redis
@@ -299,12 +307,15 @@ def main():
 
             ok = True
             if not args.skip_tail:
-                redis.flush()
+                # The pages out, not the rest: flushing would also throw away the postings
+                # warm_search just read, and every word would pay its reading again
+                # (runs 33-40 of bench/README.md did, by mistake).
+                drop_pages(redis)
                 quiet()
                 asked = ask_all(server.port, tail, args, folder, "tail")
                 rate, p99 = report("long tail, each once", asked, healthz)
                 failures = asked.failures
-                ok &= verdict("long tail at least 5% of /healthz", rate / healthz >= 0.05)
+                ok &= verdict("long tail at least 5% of /healthz", rate / healthz >= 0.05, at_100k)
                 ok &= verdict("long tail p99 at most 500 ms, no errors", p99 <= 500)
                 if args.against:
                     ok &= verdict(
@@ -331,7 +342,9 @@ def main():
                 print(
                     f"single finder page, {label}: median {medians[flush]:.1f} ms, p90 {p90:.1f} ms"
                 )
-            ok &= verdict("single page, not cached, median at most 25 ms", medians[False] <= 25)
+            ok &= verdict(
+                "single page, not cached, median at most 25 ms", medians[False] <= 25, at_100k
+            )
 
             searches = [
                 f"{prefix}/press-releases/?" + urlencode({"q": word, "sort": "relevance"})
