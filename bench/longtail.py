@@ -307,9 +307,8 @@ def main():
 
             ok = True
             if not args.skip_tail:
-                # The pages out, not the rest: flushing would also throw away the postings
-                # warm_search just read, and every word would pay its reading again
-                # (runs 33-40 of bench/README.md did, by mistake).
+                # The pages out, not the rest: a flush would also drop the postings that
+                # warm_search read, and each word would pay its whole reading again.
                 drop_pages(redis)
                 quiet()
                 asked = ask_all(server.port, tail, args, folder, "tail")
